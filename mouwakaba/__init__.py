@@ -1,0 +1,1 @@
+"""Mouwakaba: the information system of migrant reception and accompaniment cells."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoriesConfig(AppConfig):
+    name = "mouwakaba.territories"
+    label = "territories"
+    verbose_name = _("Territories and cells")

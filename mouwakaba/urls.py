@@ -1,0 +1,37 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from mouwakaba.accounts import api as accounts_api
+from mouwakaba.accounts import views as accounts_views
+from mouwakaba.core import views as core_views
+from mouwakaba.territories import api as territories_api
+
+router = DefaultRouter()
+router.register("territories", territories_api.TerritoryViewSet, basename="territory")
+router.register("cells", territories_api.CellViewSet, basename="cell")
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("auth/token/", accounts_api.obtain_token, name="token"),
+    path("me/", accounts_api.me, name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include((api_v1, "api"))),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", accounts_views.home, name="home"),
+    # Under the language prefix so that the page's own URL resolves when translated.
+    path("language/", accounts_views.switch_language, name="set_language"),
+    path("", include("mouwakaba.core.urls")),
+    path("accounts/", include("mouwakaba.accounts.urls")),
+    path("cells/", include("mouwakaba.territories.urls")),
+)
