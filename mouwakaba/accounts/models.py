@@ -128,10 +128,19 @@ class Membership(models.Model):
         ordering = ["user", "-starts_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"], condition=Q(ends_on__isnull=True), name="one_open_membership"
+                fields=["user"],
+                condition=Q(ends_on__isnull=True),
+                name="one_open_membership",
+                violation_error_message=_(
+                    "This user already has an open membership: give it an end date first."
+                ),
             ),
             models.CheckConstraint(
                 name="membership_anchor_fits_role",
+                violation_error_message=_(
+                    "A cell agent or head needs a cell; a coordinator, a territory; a focal "
+                    "point, an organisation; an auditor or administrator, none of these."
+                ),
                 condition=(
                     Q(
                         role__in=[Role.CELL_AGENT, Role.CELL_HEAD],
@@ -160,6 +169,7 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 name="membership_ends_after_start",
+                violation_error_message=_("A membership cannot end before it starts."),
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
             ),
         ]

@@ -61,6 +61,9 @@ class Territory(NamedInThreeLanguages, TimeStamped):
                 condition=Q(level="region", parent__isnull=True)
                 | Q(~Q(level="region"), parent__isnull=False),
                 name="territory_parent_by_level",
+                violation_error_message=_(
+                    "A region has no parent; a province or a commune must have one."
+                ),
             ),
         ]
 

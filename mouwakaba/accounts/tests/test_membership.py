@@ -52,3 +52,11 @@ def test_a_provincial_coordinator_needs_a_province_not_a_commune():
     with pytest.raises(ValidationError) as error:
         membership.full_clean()
     assert "territory" in error.value.message_dict
+
+
+def test_a_form_that_breaks_a_rule_gets_a_clear_message_not_a_crash():
+    user = make_user()
+    membership = Membership(user=user, role=Role.CELL_AGENT)
+    with pytest.raises(ValidationError) as error:
+        membership.full_clean()
+    assert "A cell agent or head needs a cell" in str(error.value)
