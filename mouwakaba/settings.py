@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "mouwakaba.core",
     "mouwakaba.territories",
     "mouwakaba.accounts",
+    "mouwakaba.people",
+    "mouwakaba.directory",
+    "mouwakaba.cases",
 ]
 if TESTING:
     # A model that stands for personal data, so that the one door can be tested before
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "mouwakaba.core.middleware.InternalLanguagesMiddleware",
 ]
 
 ROOT_URLCONF = "mouwakaba.urls"
@@ -114,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mouwakaba.core.context_processors.languages",
             ],
         },
     },
@@ -176,7 +181,11 @@ LANGUAGES = [
     ("ar", _("Arabic")),
     ("fr", _("French")),
     ("en", _("English")),
+    ("es", _("Spanish")),
 ]
+# The staff's pages are in these; Spanish serves the public pages (directory, the
+# "what could I be entitled to?" check), which migrants from Spanish-speaking countries read.
+INTERNAL_LANGUAGES = ["ar", "fr", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -6,12 +6,17 @@ from rest_framework.routers import DefaultRouter
 
 from mouwakaba.accounts import api as accounts_api
 from mouwakaba.accounts import views as accounts_views
+from mouwakaba.cases import api as cases_api
 from mouwakaba.core import views as core_views
+from mouwakaba.directory import api as directory_api
+from mouwakaba.people import api as people_api
 from mouwakaba.territories import api as territories_api
 
 router = DefaultRouter()
 router.register("territories", territories_api.TerritoryViewSet, basename="territory")
 router.register("cells", territories_api.CellViewSet, basename="cell")
+for app_api in (people_api, directory_api, cases_api):
+    app_api.register(router)
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", accounts_api.obtain_token, name="token"),
@@ -24,6 +29,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"))),
+    path("api/hsds/", include("mouwakaba.directory.hsds_urls")),
     path("admin/", admin.site.urls),
 ]
 
@@ -34,4 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("mouwakaba.core.urls")),
     path("accounts/", include("mouwakaba.accounts.urls")),
     path("cells/", include("mouwakaba.territories.urls")),
+    path("people/", include("mouwakaba.people.urls")),
+    path("cases/", include("mouwakaba.cases.urls")),
+    path("directory/", include("mouwakaba.directory.urls")),
 )

@@ -64,3 +64,12 @@ def test_the_api_docs_load_their_assets_from_this_server(client, personas):
     html = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert not EXTERNAL.search(html)
+
+
+def test_staff_pages_are_not_offered_in_spanish(client, personas):
+    client.force_login(personas.agent_a)
+    response = client.get("/es/cells/")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/cells/"
+    html = client.get("/fr/cells/").content.decode()
+    assert 'value="es"' not in html
