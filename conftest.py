@@ -9,13 +9,12 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The region's territories and cells, loaded once from the real data files."""
-    from django.conf import settings
-
-    from mouwakaba.territories import reference
+    """The deployment's reference data (territories, cells, the service directory), loaded
+    once from the real data files by the real command."""
+    from django.core.management import call_command
 
     with django_db_blocker.unblock():
-        reference.load(settings.DATA_DIR)
+        call_command("load_reference", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +23,16 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages raised outside a request come in English, the source language; a request
+    still speaks the language of its URL or Accept-Language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_countries",
     "mouwakaba.core",
     "mouwakaba.territories",
     "mouwakaba.accounts",
@@ -192,6 +193,9 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Africa/Casablanca")
 FORMAT_MODULE_PATH = ["mouwakaba.formats"]
 
+# Django 6 makes https the default scheme of URL fields; take it now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # --- Static files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
@@ -234,7 +238,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
+    "EXCEPTION_HANDLER": "mouwakaba.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mouwakaba API",
@@ -245,6 +249,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One enum for every country field (nationality, residence, issuing country).
+    "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries"},
 }
 
 # --- Security --------------------------------------------------------------------------------
@@ -273,6 +279,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Case attachments (scans of documents): outside the static root, served only through a
+# scoped view that audits every download.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ATTACHMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 # Reference data files shipped with the code (versioned with it).
 DATA_DIR = BASE_DIR / "data"

@@ -14,11 +14,11 @@ administrator reach no personal data at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 from uuid import UUID
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -78,7 +78,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
     scope_cell_lookups: ClassVar[tuple[str, ...]] = ()
     scope_organization_lookups: ClassVar[tuple[str, ...]] = ()
 
-    def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
+    def visible_to(self, user: Any) -> Self:
         return visible_to(user, self)
 
 
@@ -118,12 +118,15 @@ def scope_condition(queryset: ScopedQuerySet[Any], scope: Scope) -> Q | None:
 
 
 def _condition(model: type[models.Model], lookup: str, operator: str, value: object) -> Q:
-    """A filter on ``lookup``; through a to-many relation it becomes a subquery, so that
-    a row reached by several paths is returned once (no DISTINCT over the whole query)."""
+    """A filter on ``lookup``. Through a to-many relation it becomes a correlated EXISTS:
+    a row reached by several paths is returned once (no DISTINCT), and the database
+    starts from the query's most selective condition — a search's matches, say — and
+    checks the scope of each candidate with an index seek, instead of listing first
+    everything the user may see."""
     test = Q(**{f"{lookup}__{operator}": value})
     if not _crosses_to_many(model, lookup):
         return test
-    return Q(pk__in=model._base_manager.filter(test).values("pk"))
+    return Q(Exists(model._base_manager.filter(test, pk=OuterRef("pk"))))
 
 
 def _crosses_to_many(model: type[models.Model], lookup: str) -> bool:

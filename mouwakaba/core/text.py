@@ -72,7 +72,7 @@ def has_arabic(text: str) -> bool:
     return bool(_ARABIC_RANGE.search(text))
 
 
-def normalize_arabic(text: str) -> str:
+def normalize_arabic(text: str, *, join: bool = True) -> str:
     """Arabic text in one canonical spelling (see the table above); spaces collapsed.
 
     Particles (بن، عبد، أبو ...) are joined to the following word, and the article ال is
@@ -83,10 +83,10 @@ def normalize_arabic(text: str) -> str:
     text = text.translate(_ARABIC_LETTERS)
     text = re.sub(r"[^\w\s]", " ", text)
     tokens = _SPACES.split(text.strip())
-    return " ".join(_join_particles(tokens, _ARABIC_PARTICLES))
+    return " ".join(_join_particles(tokens, _ARABIC_PARTICLES) if join else tokens)
 
 
-def normalize_latin(text: str) -> str:
+def normalize_latin(text: str, *, join: bool = True) -> str:
     """Latin text lower-cased, without accents or punctuation, particles joined."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -94,6 +94,8 @@ def normalize_latin(text: str) -> str:
     text = _LATIN_PUNCTUATION.sub(" ", text)
     text = re.sub(r"[^a-z0-9\s]", "", text)
     tokens = [_LATIN_PARTICLES.get(token, token) for token in _SPACES.split(text.strip())]
+    if not join:
+        return " ".join(tokens)
     return " ".join(_join_particles(tokens, set(_LATIN_PARTICLES.values())))
 
 
@@ -121,8 +123,25 @@ def normalize_name(text: str) -> str:
 
 
 def search_tokens(text: str) -> list[str]:
-    """The normalised words of a query or of a name, for prefix matching."""
+    """The normalised words of a query, particles joined to the next word."""
     return [token for token in normalize_name(text).split(" ") if token]
+
+
+def index_tokens(text: str) -> list[str]:
+    """The words under which a name is found: with particles joined ("elalaoui") and
+    apart ("el", "alaoui"), so that a search for "Alaoui" finds "El Alaoui" too."""
+    if not text:
+        return []
+    apart = (
+        normalize_arabic(text, join=False)
+        if has_arabic(text)
+        else normalize_latin(text, join=False)
+    )
+    tokens = search_tokens(text)
+    for token in apart.split(" "):
+        if token and token not in tokens:
+            tokens.append(token)
+    return tokens
 
 
 def normalize_phone(text: str) -> str:

@@ -19,6 +19,7 @@ DEMO_ROLES = {
     "head_oujda": ("cell_head", "commune-oujda"),
     "agent_oujda": ("cell_agent", "commune-oujda"),
     "agent_nador": ("cell_agent", "mre-nador"),
+    "head_nador": ("cell_head", "mre-nador"),
     "agent_figuig": ("cell_agent", "commune-bouarfa"),
     "focal_health": ("focal_point", None),
     "auditor": ("auditor", None),
@@ -40,7 +41,7 @@ def test_demo_creates_the_accounts_of_the_design_once(capsys):
     hashes = dict(User.objects.values_list("username", "password"))
     call_command("load_demo")
     assert dict(User.objects.values_list("username", "password")) == hashes
-    assert "0 demo accounts created, 9 already there" in capsys.readouterr().out
+    assert "0 demo accounts created, 10 already there" in capsys.readouterr().out
 
 
 def test_demo_is_refused_outside_development(settings):

@@ -75,3 +75,11 @@ def test_phones_fold_to_one_form(raw, expected):
 
 def test_document_numbers_keep_letters_and_digits():
     assert normalize_document_number("ab 123-456") == "AB123456"
+
+
+def test_index_tokens_keep_particles_joined_and_apart():
+    from mouwakaba.core.text import index_tokens
+
+    assert index_tokens("El Alaoui") == ["elalaoui", "el", "alaoui"]
+    assert index_tokens("بن علي") == ["بنعلي", "بن", "علي"]
+    assert index_tokens("") == []

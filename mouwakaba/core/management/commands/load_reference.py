@@ -36,6 +36,8 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(f"{config.label}: {error}") from error
             for filename, counts in report.items():
+                if options["verbosity"] == 0:
+                    continue
                 self.stdout.write(
                     f"{filename}: {counts['created']} created, {counts['updated']} updated, "
                     f"{counts['unchanged']} unchanged"
