@@ -1,5 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
 
 app_name = "people"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.search, name="search"),
+    path("new/", views.register, name="register"),
+    path("<uuid:pk>/", views.detail, name="detail"),
+    path("<uuid:pk>/edit/", views.edit, name="edit"),
+    path("<uuid:pk>/documents/", views.add_document, name="add_document"),
+    path("<uuid:pk>/consent/", views.consent, name="consent"),
+    path("<uuid:pk>/household/", views.household, name="household"),
+    path(
+        "<uuid:pk>/household/candidates/", views.household_candidates, name="household_candidates"
+    ),
+]

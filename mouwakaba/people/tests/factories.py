@@ -1,0 +1,41 @@
+"""Persons made through the real registration operation, as an agent would."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from mouwakaba.accounts.models import User
+from mouwakaba.people import actions
+from mouwakaba.people.models import Person
+
+
+def make_person(
+    agent: User,
+    *,
+    documents: list[actions.DocumentData] | None = None,
+    sharing: bool = True,
+    **values: Any,
+) -> Person:
+    fields: dict[str, Any] = {
+        "given_name_ar": "محمد",
+        "family_name_ar": "بن علي",
+        "given_name_lat": "Mohamed",
+        "family_name_lat": "Benali",
+        "sex": "M",
+        "birth_date": date(1990, 5, 17),
+        "population": "returnee",
+        "nationality": "MA",
+    }
+    fields.update(values)
+    estimated_age = fields.pop("estimated_age", None)
+    return actions.register_person(
+        by=agent,
+        registration=actions.Registration(
+            values=fields,
+            estimated_age=estimated_age,
+            consent_processing=True,
+            consent_sharing=sharing,
+            documents=documents or [],
+        ),
+    )
