@@ -1,5 +1,6 @@
 # Mouwakaba — the two commands of the quick start are `make run` and `make test`.
 PORT ?= 8000
+DEMO_PERSONS ?= 300
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ DEV := $(VENV)/.dev-installed
 run: $(RUNTIME) compilemessages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_reference
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --persons $(DEMO_PERSONS)
 	@echo "Mouwakaba on http://127.0.0.1:$(PORT)/ — demo accounts: see README.md (password mouwakaba-demo)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

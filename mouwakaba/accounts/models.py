@@ -40,7 +40,7 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"),
         max_length=8,
-        choices=settings.LANGUAGES,
+        choices=[(c, n) for c, n in settings.LANGUAGES if c in settings.INTERNAL_LANGUAGES],
         default=settings.LANGUAGE_CODE,
         help_text=_("Used for e-mails and as the default language of the interface."),
     )

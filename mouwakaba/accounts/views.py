@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from mouwakaba.core import audit
+from mouwakaba.core.middleware import public_page
 from mouwakaba.core.models import AuditAction, AuditEvent
 from mouwakaba.territories.models import Cell
 
@@ -82,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", context)
 
 
+@public_page
 @require_POST
 def switch_language(request: HttpRequest) -> HttpResponse:
     """Show the same page in another language, and remember the choice for e-mails."""
@@ -90,7 +92,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     user = request.user
     if (
         isinstance(user, User)
-        and language in dict(settings.LANGUAGES)
+        and language in settings.INTERNAL_LANGUAGES
         and user.language != language
     ):
         user.language = language
