@@ -141,7 +141,18 @@ def main() -> None:
         (
             "caseload list page (regional coordinator)",
             coordinator,
-            ["/fr/cases/", "/fr/cases/?population=foreign&sex=F"],
+            [
+                "/fr/cases/",
+                "/fr/cases/?population=foreign&sex=F",
+                "/fr/cases/?domain=health",
+                "/fr/cases/?overdue=on",
+            ],
+            False,
+        ),
+        (
+            "caseload sorted by name (agent)",
+            agent,
+            ["/fr/cases/?sort=person", "/fr/cases/?sort=person&status=in_progress"],
             False,
         ),
         ("person's file page (agent)", agent, [f"/fr/people/{pk}/" for pk in person_ids], False),

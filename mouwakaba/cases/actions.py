@@ -138,10 +138,8 @@ def open_case(
                 case = Case.objects.create(
                     reference=new_reference(),
                     person=person,
-                    person_sex=person.sex,
-                    person_population=person.population,
-                    person_birth_year=person.birth_year,
                     cell=cell,
+                    **person.copies_for_cases(),
                     opened_by=by,
                     assigned_to=assigned_to,
                     summary=summary,

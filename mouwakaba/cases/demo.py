@@ -81,10 +81,8 @@ def _create_batch(seed: float, ids: list[Any]) -> int:
         case = Case(
             reference=new_reference(),
             person=person,
-            person_sex=person.sex,
-            person_population=person.population,
-            person_birth_year=person.birth_year,
             cell_id=person.registered_by_cell_id,
+            **person.copies_for_cases(),
             opened_by_id=person.registered_by_id,
             assigned_to_id=person.registered_by_id,
             opened_at=opened,

@@ -78,12 +78,13 @@ class Case(models.Model):
         related_name="assigned_cases",
     )
     summary = models.TextField(_("summary"), blank=True)
-    # The person's sex, population and year of birth, copied from their file so that
-    # caseloads and indicators filter and count cases without joining persons. Written
-    # by open_case and kept in step by people.actions.update_person (PERSON_COPIES).
+    # Copied from the person's file (Person.copies_for_cases) so that caseloads and
+    # indicators filter, count and sort cases without joining persons. Written by
+    # open_case and kept in step by people.actions.update_person.
     person_sex = models.CharField(max_length=1, editable=False, db_index=True)
     person_population = models.CharField(max_length=16, editable=False)
     person_birth_year = models.PositiveSmallIntegerField(null=True, editable=False)
+    person_name_key = models.CharField(max_length=100, editable=False, default="")
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -103,11 +104,15 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["cell", "status", "-opened_at"], name="case_cell_status"),
             models.Index(fields=["assigned_to", "status"], name="case_assignee"),
-            models.Index(fields=["person_population", "person_sex"], name="case_population_sex"),
+            # Filtered by population and sex, still newest first off the index.
+            models.Index(
+                fields=["person_population", "person_sex", "-opened_at"], name="case_population_sex"
+            ),
             # The caseload's default order, newest first, read one page off the index:
             # for one cell (an agent) and across cells (a coordinator).
             models.Index(fields=["cell", "-opened_at"], name="case_cell_opened"),
             models.Index(fields=["-opened_at"], name="case_opened"),
+            models.Index(fields=["cell", "person_name_key"], name="case_cell_name"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+
+from mouwakaba.core.pagination import CappedPaginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,7 +114,7 @@ def filter_cases(cases: QuerySet[Case], data: dict[str, Any], user: User) -> Que
     if data.get("overdue"):
         cases = cases.filter(has_overdue=True)  # type: ignore[misc]  # annotated by with_overdue
     order = {
-        "person": ["person__family_name_lat", "person__family_name_ar", "-opened_at"],
+        "person": ["person_name_key", "-opened_at"],
         "opened_at": ["opened_at"],
         "-updated_at": ["-updated_at"],
     }.get(data.get("sort") or "", ["-opened_at"])
@@ -131,7 +133,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         .select_related("person", "assigned_to", "cell")
         .prefetch_related(Prefetch("needs", queryset=Need.objects.only("id", "case_id", "domain")))
     )
-    page = Paginator(filter_cases(cases, data, user), 25).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(filter_cases(cases, data, user), 25)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

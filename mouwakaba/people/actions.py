@@ -32,9 +32,6 @@ from .models import (
     PersonToken,
 )
 
-# Fields that the cases app copies onto each case of the person (see cases.models.Case).
-PERSON_COPIES = ("sex", "population", "birth_year")
-
 PERSON_FIELDS = [
     "given_name_ar",
     "family_name_ar",
@@ -156,11 +153,10 @@ def update_person(
     locked.updated_by = by
     locked.save()
     index_person(locked)
-    copied = {f"person_{name}": getattr(locked, name) for name in PERSON_COPIES}
     cases = getattr(locked, "cases", None)
-    if cases is not None and any(name in changed for name in (*PERSON_COPIES, "birth_date")):
-        # Cases carry copies of these for counting; they follow the person's file.
-        cases.all().update(**copied)
+    if cases is not None:
+        # Cases carry copies of a few fields for counting and sorting; they follow the file.
+        cases.all().update(**locked.copies_for_cases())
     audit.record(
         action=AuditAction.UPDATE,
         actor=by,

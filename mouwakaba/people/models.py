@@ -24,7 +24,12 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from mouwakaba.core.scope import ScopedQuerySet
-from mouwakaba.core.text import normalize_document_number, normalize_phone
+from mouwakaba.core.text import (
+    normalize_arabic,
+    normalize_document_number,
+    normalize_latin,
+    normalize_phone,
+)
 from mouwakaba.territories.models import Cell, Territory
 
 EARLIEST_BIRTH_YEAR = 1900
@@ -239,6 +244,18 @@ class Person(models.Model):
         arabic = " ".join(p for p in (self.given_name_ar, self.family_name_ar) if p)
         latin = " ".join(p for p in (self.given_name_lat, self.family_name_lat) if p)
         return " · ".join(p for p in (arabic, latin) if p)
+
+    def copies_for_cases(self) -> dict[str, Any]:
+        """What each of the person's cases copies from this file, for counting and sorting
+        caseloads without joining persons (see cases.models.Case)."""
+        latin = normalize_latin(f"{self.family_name_lat} {self.given_name_lat}")
+        arabic = normalize_arabic(f"{self.family_name_ar} {self.given_name_ar}")
+        return {
+            "person_sex": self.sex,
+            "person_population": self.population,
+            "person_birth_year": self.birth_year,
+            "person_name_key": (latin or arabic)[:100],
+        }
 
     @property
     def age(self) -> int | None:

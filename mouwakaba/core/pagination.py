@@ -1,0 +1,24 @@
+"""Lists that stay fast however large the registry grows."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+# A working list is read a page or two deep; past this many rows the user refines the
+# filters, and exact totals are the indicators' business.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most ``COUNT_CAP`` rows: COUNT over a bounded subquery stops early
+    instead of visiting every row of a region's caseload."""
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list[: COUNT_CAP + 1].count())
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
