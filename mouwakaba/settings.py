@@ -193,9 +193,6 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Africa/Casablanca")
 FORMAT_MODULE_PATH = ["mouwakaba.formats"]
 
-# Django 6 makes https the default scheme of URL fields; take it now.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 # --- Static files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
@@ -285,6 +282,11 @@ LOGGING = {
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+# Duplicate detection: a candidate scoring at least MATCH_THRESHOLD is "match", at least
+# POSSIBLE_THRESHOLD "possible" (scores are probabilities, see people/matching/).
+MATCH_THRESHOLD = float(os.environ.get("MATCH_THRESHOLD", "0.9"))
+POSSIBLE_THRESHOLD = float(os.environ.get("POSSIBLE_THRESHOLD", "0.3"))
 
 # Reference data files shipped with the code (versioned with it).
 DATA_DIR = BASE_DIR / "data"

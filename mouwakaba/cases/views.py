@@ -9,8 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-
-from mouwakaba.core.pagination import CappedPaginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +20,7 @@ from mouwakaba.accounts.models import Role, User
 from mouwakaba.core import audit
 from mouwakaba.core.errors import NotAllowed
 from mouwakaba.core.models import AuditAction
+from mouwakaba.core.pagination import CappedPaginator
 from mouwakaba.core.versioning import StaleVersion
 from mouwakaba.people.models import Person
 

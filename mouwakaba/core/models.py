@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("failed login")
     LOGOUT = "logout", _("logout")
     PASSWORD_CHANGE = "password_change", _("password change")
+    MATCH = "match", _("duplicate check across the registry")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
 
@@ -17,7 +18,8 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: COUNT_CAP + 1].count())
+        rows: Any = self.object_list
+        return int(rows[: COUNT_CAP + 1].count())
 
     @property
     def capped(self) -> bool:

@@ -14,15 +14,11 @@ administrator reach no personal data at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -44,15 +40,11 @@ class Scope:
 NO_SCOPE = Scope.nothing()
 
 
-class HasScope(Protocol):
-    is_authenticated: bool
-    is_active: bool
+def scope_of(user: Any) -> Scope:
+    """The scope of ``user``; nothing for anonymous, inactive or unscoped users.
 
-    def access_scope(self) -> Scope: ...
-
-
-def scope_of(user: HasScope | AnonymousUser | None) -> Scope:
-    """The scope of ``user``; nothing for anonymous, inactive or unscoped users."""
+    The user model answers ``access_scope()`` (accounts.User); core knows no more of it.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     access_scope = getattr(user, "access_scope", None)

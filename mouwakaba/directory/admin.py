@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Case, Prefetch, QuerySet, When
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -50,6 +51,8 @@ class ArabicRightToLeft:
     """Fields holding Arabic text are typed right to left, whatever the admin's language."""
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # a web address typed bare is https
         field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
         if field is not None and db_field.name.endswith("_ar"):
             field.widget.attrs["dir"] = "rtl"
@@ -318,6 +321,8 @@ class LocationAdmin(AuditedAdmin):
 
 
 class ServiceForm(forms.ModelForm[Service]):
+    url = forms.URLField(label=_("web page"), required=False, assume_scheme="https")
+
     class Meta:
         model = Service
         fields = [

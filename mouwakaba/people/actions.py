@@ -21,6 +21,7 @@ from mouwakaba.core.text import index_tokens, normalize_document_number, normali
 from mouwakaba.core.versioning import check_version
 from mouwakaba.territories.models import Cell
 
+from .duplicates import refresh_match_keys
 from .models import (
     MAX_AGE,
     Consent,
@@ -254,13 +255,15 @@ def grant_access(*, person: Person, cell: Cell, holds_case: bool = True) -> None
 
 
 def index_person(person: Person) -> None:
-    """Refresh the search tokens of ``person``: names in both scripts, documents, phone."""
+    """Refresh what finds ``person``: the search tokens (names in both scripts,
+    documents, phone) and the duplicate check's match keys."""
     numbers = list(person.documents.values_list("number", flat=True))
     PersonToken.objects.filter(person=person).delete()
     PersonToken.objects.bulk_create(
         PersonToken(person=person, token=token, kind=kind)
         for token, kind in tokens_of(person, numbers)
     )
+    refresh_match_keys(person, numbers)
 
 
 def tokens_of(person: Person, document_numbers: Iterable[str]) -> Iterable[tuple[str, str]]:

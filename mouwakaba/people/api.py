@@ -8,9 +8,10 @@ from typing import Any, cast
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -18,8 +19,9 @@ from rest_framework.routers import BaseRouter
 from mouwakaba.accounts.models import User
 from mouwakaba.core import audit
 from mouwakaba.core.models import AuditAction
+from mouwakaba.core.scope import scope_of
 
-from . import actions
+from . import actions, duplicates
 from .models import MAX_AGE, VULNERABILITIES, Consent, Document, Language, Person
 from .queries import can_see_vulnerabilities, search_persons
 
@@ -104,6 +106,51 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
         return attrs
 
 
+class MatchRequestSerializer(serializers.Serializer[Any]):
+    """The fields of the person at the desk, named as in /api/v1/persons/."""
+
+    given_name_ar = serializers.CharField(required=False, allow_blank=True, default="")
+    family_name_ar = serializers.CharField(required=False, allow_blank=True, default="")
+    given_name_lat = serializers.CharField(required=False, allow_blank=True, default="")
+    family_name_lat = serializers.CharField(required=False, allow_blank=True, default="")
+    sex = serializers.ChoiceField(
+        choices=[("F", "F"), ("M", "M"), ("", "")], required=False, default=""
+    )
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1900
+    )
+    birth_date_approximate = serializers.BooleanField(required=False, default=False)
+    nationality = serializers.CharField(required=False, allow_blank=True, default="", max_length=2)
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    document_numbers = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        names = ("given_name_ar", "family_name_ar", "given_name_lat", "family_name_lat")
+        if not any(attrs[name].strip() for name in names):
+            raise ValidationError(_("Give the name in Arabic script, in Latin script, or both."))
+        return attrs
+
+
+class CandidatePersonSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    given_name_ar = serializers.CharField()
+    family_name_ar = serializers.CharField()
+    given_name_lat = serializers.CharField()
+    family_name_lat = serializers.CharField()
+    birth_year = serializers.IntegerField(allow_null=True)
+    sex = serializers.CharField()
+    cell = serializers.CharField(help_text="Name of the cell that holds the person.")
+
+
+class CandidateSerializer(serializers.Serializer[Any]):
+    person = CandidatePersonSerializer()
+    score = serializers.FloatField(min_value=0, max_value=1)
+    level = serializers.ChoiceField(choices=[("match", "match"), ("possible", "possible")])
+
+
 def person_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key in actions.PERSON_FIELDS}
 
@@ -142,6 +189,29 @@ class PersonViewSet(
                 {"count": len(results), "results": self.get_serializer(results, many=True).data}
             )
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=MatchRequestSerializer,
+        responses=inline_serializer(
+            "MatchResponse", {"candidates": CandidateSerializer(many=True)}
+        ),
+    )
+    @action(detail=False, methods=["post"])
+    def match(self, request: Request) -> Response:
+        """Persons of the WHOLE registry who may be this person, best first, with the
+        minimal fields only (names, year of birth, sex, the cell that holds them)."""
+        if not scope_of(request.user).cell_ids:
+            raise PermissionDenied(_("Only the cells and their coordinators check for duplicates."))
+        data = MatchRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = duplicates.PersonRecord(
+            **data.validated_data
+            | {
+                "document_numbers": tuple(data.validated_data["document_numbers"]),
+            }
+        )
+        candidates = duplicates.find_candidates(request.user, record, request=request._request)
+        return Response({"candidates": [candidate.as_dict() for candidate in candidates]})
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()

@@ -27,7 +27,16 @@ from mouwakaba.core.text import normalize_phone
 from mouwakaba.territories.models import Cell, Territory
 
 from .actions import tokens_of
-from .models import Consent, ConsentKind, Document, Person, PersonAccess, PersonToken
+from .duplicates import keys_of, record_of
+from .models import (
+    Consent,
+    ConsentKind,
+    Document,
+    Person,
+    PersonAccess,
+    PersonMatchKey,
+    PersonToken,
+)
 
 BUILDS_PERSONS = True
 BATCH = 2000
@@ -264,6 +273,11 @@ def _create_batch(seed: float, start: int, end: int, ctx: Context) -> int:
         PersonToken(person=p, token=token, kind=kind)
         for p in people
         for token, kind in tokens_of(p, numbers.get(p.pk, []))
+    )
+    PersonMatchKey.objects.bulk_create(
+        PersonMatchKey(person=p, key=key)
+        for p in people
+        for key in keys_of(record_of(p, numbers.get(p.pk, [])))
     )
     consents = [
         Consent(

@@ -447,6 +447,83 @@ class Consent(models.Model):
         return f"{self.kind} {self.recorded_at:%Y-%m-%d}"
 
 
+class PersonMatchKey(models.Model):
+    """The keys under which the duplicate check finds a person: blocking keys (name
+    skeletons with a birth-year bucket, phone, document) and frequency keys (how common a
+    name is). Written with the search tokens whenever the person's file changes."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="match_key_person")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DuplicatePairQuerySet(ScopedQuerySet["DuplicatePair"]):
+    # A pair is in a coordinator's queue when either person is in their scope; the other
+    # person then shows with the minimal fields of a registration-time candidate.
+    scope_cell_lookups = ("first__access__cell_id", "second__access__cell_id")
+
+    def pending(self) -> DuplicatePairQuerySet:
+        return self.filter(status=DuplicatePair.Status.PENDING)
+
+
+class DuplicatePair(models.Model):
+    """Two files that may be one person: found by the batch check (pending, for review)
+    or settled by an agent at registration or a coordinator in the queue. A settled pair
+    is never asked about again. ``first`` has the smaller id."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to review")
+        SAME = "same", _("same person")
+        DIFFERENT = "different", _("different persons")
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    level = models.CharField(_("level"), max_length=16)
+    evidence = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DuplicatePairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_row_per_pair"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="pair_in_order"),
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="duplicate_status_score")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
+
+
+class DuplicateRun(models.Model):
+    """One pass of the batch check: it looks again at the files changed since the last."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    checked = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.checked}/{self.found}"
+
+
 # An estimated age turns into a birth year; ages above this are refused as typos.
 MAX_AGE = 120
 AGE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(MAX_AGE)]

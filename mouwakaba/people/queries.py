@@ -49,7 +49,7 @@ def search_persons(user: object, query: str, *, limit: int = 20) -> QuerySet[Per
 def can_see_vulnerabilities(user: object, person: Person) -> bool:
     """The sensitive flags are for the cell that holds the person's case and for its
     coordinators; before any case exists, for the cell that registered the person."""
-    scope = scope_of(user)  # type: ignore[arg-type]
+    scope = scope_of(user)
     if not scope.cell_ids:
         return False
     rows = PersonAccess.objects.filter(person=person)

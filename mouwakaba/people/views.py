@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +19,17 @@ from mouwakaba.core.models import AuditAction
 from mouwakaba.core.scope import visible_to
 from mouwakaba.core.versioning import StaleVersion
 
-from . import actions
+from . import actions, duplicates
 from .forms import DocumentForm, HouseholdForm, PersonForm, RegistrationForm, SearchForm
-from .models import Consent, ConsentKind, Document, HouseholdLink, Person
+from .models import (
+    Consent,
+    ConsentKind,
+    Document,
+    DuplicatePair,
+    HouseholdLink,
+    Person,
+    PersonAccess,
+)
 from .queries import can_see_vulnerabilities, search_persons
 
 
@@ -63,10 +71,13 @@ def register(request: HttpRequest) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     form = RegistrationForm(request.POST or None)
-    document_form = DocumentForm(request.POST or None, prefix="doc")
+    # The document is optional: its form is checked only when something was typed in it.
+    fields = ("doc_type", "number", "issuing_country", "issued_on", "expires_on")
+    has_document = any(request.POST.get(f"doc-{name}") for name in fields)
+    document_form = DocumentForm(request.POST if has_document else None, prefix="doc")
     if request.method == "POST" and form.is_valid():
         documents = []
-        if request.POST.get("doc-doc_type") and document_form.is_valid():
+        if has_document and document_form.is_valid():
             documents.append(actions.DocumentData(**document_form.cleaned_data))
         registration = actions.Registration(
             values={k: v for k, v in form.cleaned_data.items() if k in actions.PERSON_FIELDS},
@@ -75,15 +86,79 @@ def register(request: HttpRequest) -> HttpResponse:
             consent_sharing=form.cleaned_data.get("consent_sharing", False),
             documents=documents,
         )
-        if not request.POST.get("doc-doc_type") or document_form.is_valid():
+        if not has_document or document_form.is_valid():
+            # Before a new file is made, the registry is searched for the same person,
+            # across every cell; the agent decides, once per pair.
+            if request.POST.get("confirmed") != "1":
+                candidates = duplicates.find_candidates(
+                    user, registration_record(registration), request=request
+                )
+                if candidates:
+                    return render(
+                        request,
+                        "people/register.html",
+                        {"form": form, "document_form": document_form, "candidates": candidates},
+                    )
             try:
                 person = actions.register_person(by=user, registration=registration)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
+                for shown in request.POST.getlist("shown"):
+                    duplicates.settle(a=person.pk, b=UUID(shown), same=False, by=user)
                 messages.success(request, _("The person is registered."))
                 return redirect("people:detail", pk=person.pk)
     return render(request, "people/register.html", {"form": form, "document_form": document_form})
+
+
+def registration_record(registration: actions.Registration) -> duplicates.PersonRecord:
+    values = registration.values
+    birth_year = values.get("birth_year")
+    if registration.estimated_age is not None and not values.get("birth_date"):
+        birth_year = actions.birth_year_from_age(registration.estimated_age)
+    return duplicates.PersonRecord(
+        given_name_ar=values.get("given_name_ar", ""),
+        family_name_ar=values.get("family_name_ar", ""),
+        given_name_lat=values.get("given_name_lat", ""),
+        family_name_lat=values.get("family_name_lat", ""),
+        sex=values.get("sex", ""),
+        birth_date=values.get("birth_date"),
+        birth_year=birth_year,
+        birth_date_approximate=registration.estimated_age is not None,
+        nationality=str(values.get("nationality") or ""),
+        phone=values.get("phone", ""),
+        document_numbers=tuple(d.number for d in registration.documents if d.number),
+    )
+
+
+@login_required
+def known_elsewhere(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The agent says the person at the desk is a candidate registered by another cell:
+    they learn which cell holds the file and how to reach it — nothing more."""
+    user = _user(request)
+    if Person.objects.visible_to(user).filter(pk=pk).exists():
+        return redirect("people:detail", pk=pk)
+    try:
+        actions.working_cell(user)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    access = (
+        PersonAccess.objects.filter(person_id=pk)
+        .select_related("cell__territory")
+        .order_by("-holds_case", "since")
+        .first()
+    )
+    if access is None:
+        raise Http404
+    audit.record(
+        action=AuditAction.MATCH,
+        actor=user,
+        object_type="people.person",
+        object_id=str(pk),
+        request=request,
+        details={"decision": "same_person_elsewhere"},
+    )
+    return render(request, "people/known_elsewhere.html", {"cell": access.cell})
 
 
 @login_required
@@ -249,3 +324,49 @@ def household(request: HttpRequest, pk: UUID) -> HttpResponse:
     else:
         messages.success(request, _("The household member is linked."))
     return redirect("people:detail", pk=person.pk)
+
+
+COORDINATORS = ("provincial_coordinator", "regional_coordinator")
+
+
+@login_required
+def duplicate_queue(request: HttpRequest) -> HttpResponse:
+    """Coordinators review the possible duplicates the nightly check found, by cluster."""
+    user = _user(request)
+    if user.role not in COORDINATORS:
+        raise PermissionDenied
+    pending = list(
+        DuplicatePair.objects.visible_to(user)
+        .pending()
+        .select_related("first", "second")
+        .order_by("-score")[:200]
+    )
+    people = {p.first_id for p in pending} | {p.second_id for p in pending}
+    visible = set(
+        Person.objects.visible_to(user).filter(pk__in=people).values_list("pk", flat=True)
+    )
+    holders = duplicates._holding_cells(list(people))
+    groups = [
+        [(pair, holders.get(pair.first_id, ""), holders.get(pair.second_id, "")) for pair in group]
+        for group in duplicates.clusters(pending)
+    ]
+    return render(
+        request,
+        "people/duplicates.html",
+        {"groups": groups, "visible": visible, "count": len(pending)},
+    )
+
+
+@login_required
+@require_POST
+def settle_pair(request: HttpRequest, pair_pk: int) -> HttpResponse:
+    user = _user(request)
+    if user.role not in COORDINATORS:
+        raise PermissionDenied
+    pair = get_object_or_404(DuplicatePair.objects.visible_to(user).pending(), pk=pair_pk)
+    same = request.POST.get("decision") == "same"
+    duplicates.settle(a=pair.first_id, b=pair.second_id, same=same, by=user)
+    messages.success(
+        request, _("Recorded: the same person.") if same else _("Recorded: two different persons.")
+    )
+    return redirect("people:duplicates")

@@ -1,7 +1,7 @@
 import pytest
 
-from mouwakaba.core.pagination import COUNT_CAP, CappedPaginator
 from mouwakaba.core.models import AuditAction, AuditEvent
+from mouwakaba.core.pagination import COUNT_CAP, CappedPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,8 @@ def test_a_long_list_is_counted_up_to_the_cap_only(settings):
 
 
 def test_a_short_list_is_counted_exactly():
-    AuditEvent.objects.bulk_create(AuditEvent(action=AuditAction.VIEW, object_type="x.row") for _ in range(7))
+    AuditEvent.objects.bulk_create(
+        AuditEvent(action=AuditAction.VIEW, object_type="x.row") for _ in range(7)
+    )
     paginator = CappedPaginator(AuditEvent.objects.filter(object_type="x.row"), 25)
     assert paginator.count == 7 and not paginator.capped

@@ -1,0 +1,339 @@
+"""The duplicate check, where the matching engine meets the registry.
+
+The engine (``matching/``) is pure; this module stores each person's match keys, finds
+the candidates of a record across the WHOLE registry and settles pairs.
+
+Law and scope: the check reads beyond the user's scope on purpose — a person registered
+in Nador must be recognised in Oujda. It therefore never hands out a Person: it returns
+:class:`Candidate` rows with the minimal fields the programme allows (names, year of
+birth, sex, the cell that holds the person), and every lookup is audited.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from mouwakaba.core import audit
+from mouwakaba.core.models import AuditAction
+from mouwakaba.core.scope import scope_of
+
+from .matching import (
+    Matcher,
+    RegistryStats,
+    default_matcher,
+    keys_within_budget,
+)
+from .matching import (
+    PersonRecord as PersonRecord,
+)
+from .models import DuplicatePair, DuplicateRun, Person, PersonAccess, PersonMatchKey
+
+_local = threading.local()
+
+
+def matcher() -> Matcher:
+    """One matcher per thread: its caches are not shared across threads."""
+    found = getattr(_local, "matcher", None)
+    if found is None:
+        found = _local.matcher = default_matcher()
+    return found
+
+
+def thresholds() -> dict[str, float]:
+    return {
+        "match_threshold": settings.MATCH_THRESHOLD,
+        "possible_threshold": settings.POSSIBLE_THRESHOLD,
+    }
+
+
+def record_of(person: Person, document_numbers: Iterable[str] = ()) -> PersonRecord:
+    return PersonRecord(
+        given_name_ar=person.given_name_ar,
+        family_name_ar=person.family_name_ar,
+        given_name_lat=person.given_name_lat,
+        family_name_lat=person.family_name_lat,
+        sex=person.sex,
+        birth_date=person.birth_date,
+        birth_year=person.birth_year,
+        birth_date_approximate=person.birth_date_approximate,
+        nationality=str(person.nationality or ""),
+        phone=person.phone,
+        document_numbers=tuple(n for n in document_numbers if n),
+    )
+
+
+def keys_of(record: PersonRecord) -> list[str]:
+    """What a person is stored under: blocking keys and frequency keys, each once."""
+    engine = matcher()
+    prepared = engine.prepare(record)
+    keys = dict.fromkeys((*engine.blocking_keys(prepared), *engine.frequency_keys(prepared)))
+    return [key[:64] for key in keys]
+
+
+def refresh_match_keys(person: Person, document_numbers: Iterable[str]) -> None:
+    """Called by the operations that change a person's file, inside their transaction."""
+    PersonMatchKey.objects.filter(person=person).delete()
+    PersonMatchKey.objects.bulk_create(
+        PersonMatchKey(person=person, key=key)
+        for key in keys_of(record_of(person, document_numbers))
+    )
+
+
+@dataclass
+class Candidate:
+    """A registered person who may be the one at the desk, as little as is needed to
+    decide: never the case, never the person's documents or phone."""
+
+    person_id: UUID
+    given_name_ar: str
+    family_name_ar: str
+    given_name_lat: str
+    family_name_lat: str
+    birth_year: int | None
+    sex: str
+    cell: str
+    score: float
+    level: str
+    evidence: list[str] = field(default_factory=list)
+    in_scope: bool = False
+
+    @property
+    def display_name(self) -> str:
+        arabic = " ".join(p for p in (self.given_name_ar, self.family_name_ar) if p)
+        latin = " ".join(p for p in (self.given_name_lat, self.family_name_lat) if p)
+        return " · ".join(p for p in (arabic, latin) if p)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person": {
+                "id": str(self.person_id),
+                "given_name_ar": self.given_name_ar,
+                "family_name_ar": self.family_name_ar,
+                "given_name_lat": self.given_name_lat,
+                "family_name_lat": self.family_name_lat,
+                "birth_year": self.birth_year,
+                "sex": self.sex,
+                "cell": self.cell,
+            },
+            "score": round(self.score, 3),
+            "level": self.level,
+        }
+
+
+# Below this size, counts say little about how common a name is (in a registry of one,
+# every name is "everyone's"): the statistics read the registry as at least this large.
+MIN_STATS_SIZE = 10_000
+
+
+def _stats(keys: Sequence[str]) -> RegistryStats:
+    counts = dict(
+        PersonMatchKey.objects.filter(key__in=list(keys))
+        .values("key")
+        .annotate(n=Count("id"))
+        .values_list("key", "n")
+    )
+    return RegistryStats(size=max(MIN_STATS_SIZE, _registry_size()), counts=counts)
+
+
+def _registry_size() -> int:
+    # The size only scales the prior; an estimate refreshed now and then is enough.
+    cached = getattr(_local, "size", None)
+    now = timezone.now()
+    if cached is None or (now - cached[1]).total_seconds() > 600:
+        _local.size = cached = (Person.objects.count(), now)
+    return int(cached[0])
+
+
+def candidates_for(
+    record: PersonRecord, *, exclude: Iterable[UUID] = (), limit: int = 10
+) -> list[tuple[Person, Any]]:
+    """The persons of the whole registry that may be ``record``, best first, with the
+    engine's result. For this module's callers only: see the module's note."""
+    engine = matcher()
+    prepared = engine.prepare(record)
+    lookup = engine.lookup_keys(prepared)
+    counts = dict(
+        PersonMatchKey.objects.filter(key__in=list(lookup))
+        .values("key")
+        .annotate(n=Count("id"))
+        .values_list("key", "n")
+    )
+    chosen = keys_within_budget(counts)
+    if not chosen:
+        return []
+    ids = set(PersonMatchKey.objects.filter(key__in=chosen).values_list("person_id", flat=True))
+    ids.difference_update(exclude)
+    if not ids:
+        return []
+    persons = list(Person.objects.filter(pk__in=ids).prefetch_related("documents"))
+    records = {p.pk: record_of(p, [d.number for d in p.documents.all()]) for p in persons}
+    frequency = set(engine.frequency_keys(prepared))
+    for other in records.values():
+        frequency.update(engine.frequency_keys(other))
+    stats = _stats(sorted(frequency))
+    results = []
+    for person in persons:
+        result = engine.compare(prepared, records[person.pk], stats=stats, **thresholds())
+        if result.level is not None:
+            results.append((person, result))
+    results.sort(key=lambda pair: -pair[1].score)
+    return results[:limit]
+
+
+def find_candidates(
+    user: Any,
+    record: PersonRecord,
+    *,
+    exclude: Iterable[UUID] = (),
+    limit: int = 10,
+    request: Any = None,
+) -> list[Candidate]:
+    """Candidates for ``record`` across the registry, as minimal rows, audited."""
+    found = candidates_for(record, exclude=exclude, limit=limit)
+    holders = _holding_cells([person.pk for person, _result in found])
+    cells = scope_of(user).cell_ids
+    visible = (
+        set(
+            PersonAccess.objects.filter(
+                person_id__in=[p.pk for p, _r in found], cell_id__in=cells
+            ).values_list("person_id", flat=True)
+        )
+        if cells
+        else set()
+    )
+    candidates = [
+        Candidate(
+            person_id=person.pk,
+            given_name_ar=person.given_name_ar,
+            family_name_ar=person.family_name_ar,
+            given_name_lat=person.given_name_lat,
+            family_name_lat=person.family_name_lat,
+            birth_year=person.birth_year,
+            sex=person.sex,
+            cell=holders.get(person.pk, ""),
+            score=result.score,
+            level=str(result.level),
+            evidence=[e.code for e in result.evidence if e.level is not None],
+            in_scope=person.pk in visible,
+        )
+        for person, result in found
+    ]
+    audit.record(
+        action=AuditAction.MATCH,
+        actor=user,
+        object_type="people.person",
+        request=request,
+        details={
+            "candidates": len(candidates),
+            "outside_scope": sum(not c.in_scope for c in candidates),
+        },
+    )
+    return candidates
+
+
+def _holding_cells(person_ids: list[UUID]) -> dict[UUID, str]:
+    """The name of the cell that holds each person (their case's cell, else the cell
+    that registered them), in the active language."""
+    rows = (
+        PersonAccess.objects.filter(person_id__in=person_ids)
+        .select_related("cell")
+        .order_by("-holds_case", "since")
+    )
+    names: dict[UUID, str] = {}
+    for row in rows:
+        names.setdefault(row.person_id, row.cell.name)
+    return names
+
+
+def ordered(a: UUID, b: UUID) -> tuple[UUID, UUID]:
+    return (a, b) if a < b else (b, a)
+
+
+@transaction.atomic
+def settle(
+    *, a: UUID, b: UUID, same: bool, by: Any, score: float = 0.0, level: str = ""
+) -> DuplicatePair:
+    """Record that ``a`` and ``b`` are, or are not, one person; never asked again."""
+    first, second = ordered(a, b)
+    pair, _created = DuplicatePair.objects.get_or_create(
+        first_id=first, second_id=second, defaults={"score": score, "level": level or "possible"}
+    )
+    pair.status = DuplicatePair.Status.SAME if same else DuplicatePair.Status.DIFFERENT
+    pair.decided_by = by
+    pair.decided_at = timezone.now()
+    pair.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        target=pair,
+        details={"fields": ["status"], "status": pair.status},
+    )
+    return pair
+
+
+def run_batch(*, full: bool = False, progress: Any = None) -> DuplicateRun:
+    """Look again at every file changed since the last run (all of them with ``full``),
+    and queue the likely duplicates that nobody has settled yet."""
+    last = DuplicateRun.objects.filter(finished_at__isnull=False).first()
+    run = DuplicateRun.objects.create()
+    changed = Person.objects.all()
+    if last is not None and not full:
+        changed = changed.filter(
+            Q(updated_at__gte=last.started_at) | Q(created_at__gte=last.started_at)
+        )
+    ids = list(changed.order_by("created_at").values_list("pk", flat=True))
+    found = 0
+    for start in range(0, len(ids), 500):
+        batch = list(
+            Person.objects.filter(pk__in=ids[start : start + 500]).prefetch_related("documents")
+        )
+        with transaction.atomic():
+            for person in batch:
+                record = record_of(person, [d.number for d in person.documents.all()])
+                for other, result in candidates_for(record, exclude=[person.pk], limit=20):
+                    first, second = ordered(person.pk, other.pk)
+                    _pair, created = DuplicatePair.objects.get_or_create(
+                        first_id=first,
+                        second_id=second,
+                        defaults={
+                            "score": result.score,
+                            "level": str(result.level),
+                            "evidence": [e.code for e in result.evidence if e.level is not None],
+                        },
+                    )
+                    found += int(created)
+        if progress is not None:
+            progress(len(batch), len(ids))
+    run.finished_at = timezone.now()
+    run.checked = len(ids)
+    run.found = found
+    run.save()
+    return run
+
+
+def clusters(pairs: Iterable[DuplicatePair]) -> list[list[DuplicatePair]]:
+    """Group pairs into clusters of persons linked by possible duplication."""
+    parent: dict[UUID, UUID] = {}
+
+    def root(node: UUID) -> UUID:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    pairs = list(pairs)
+    for pair in pairs:
+        parent[root(pair.first_id)] = root(pair.second_id)
+    groups: dict[UUID, list[DuplicatePair]] = {}
+    for pair in pairs:
+        groups.setdefault(root(pair.first_id), []).append(pair)
+    return sorted(groups.values(), key=lambda group: -max(p.score for p in group))

@@ -1,0 +1,161 @@
+"""A record prepared once for comparison: names tokenised and skeletonised in each script,
+phone and documents normalised, the birth date split into what is actually known."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from mouwakaba.core.text import normalize_document_number, normalize_phone
+
+from .names import NameToken, coarse, join_skeletons, script_of, tokenize
+from .records import PersonRecord
+from .variants import VariantTable
+
+# A part with many words and several readings each would multiply its skeletons; the
+# first few readings are enough (the likeliest comes first).
+MAX_SKELETON_READINGS = 4
+# Shorter numbers are too often partial ("0661", a document type code) to be evidence.
+MIN_PHONE_DIGITS = 8
+MIN_DOCUMENT_CHARS = 5
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NameForm:
+    """One part of a name (given or family) in one script, ready to compare.
+
+    Equality and hashing go by ``key`` (the canonical words), so that comparisons of the
+    same two spellings can be remembered across records.
+    """
+
+    key: str
+    script: str
+    text: str  # the canonical words joined without spaces
+    tokens: tuple[NameToken, ...]
+    skeletons: tuple[str, ...]  # of the whole part, the likeliest reading first
+    coarse_skeletons: tuple[str, ...]
+    groups: frozenset[str]  # variant groups of the whole part
+    token_groups: tuple[frozenset[str], ...]
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NameForm) and other.key == self.key
+
+    @property
+    def skeleton(self) -> str:
+        return self.skeletons[0]
+
+
+def name_form(text: str, variants: VariantTable) -> NameForm | None:
+    """The comparable form of one name part, or None when it holds no name."""
+    tokens = tokenize(text)
+    if not tokens:
+        return None
+    readings = itertools.islice(
+        itertools.product(*(token.skeletons for token in tokens)), MAX_SKELETON_READINGS
+    )
+    skeletons = tuple(dict.fromkeys(join_skeletons(reading) for reading in readings))
+    joined = "".join(token.text for token in tokens)
+    return NameForm(
+        key=" ".join(token.text for token in tokens),
+        script=script_of(joined),
+        text=joined,
+        tokens=tokens,
+        skeletons=skeletons,
+        coarse_skeletons=tuple(dict.fromkeys(coarse(s) for s in skeletons)),
+        groups=variants.groups(joined),
+        token_groups=tuple(variants.groups(token.text) for token in tokens),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Birth:
+    year: int
+    month: int | None  # None when only the year is known
+    day: int | None
+    approximate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRecord:
+    record: PersonRecord
+    given: tuple[NameForm, ...]  # one per script present
+    family: tuple[NameForm, ...]
+    sex: str
+    nationality: str
+    phone: str
+    documents: frozenset[str]
+    birth: Birth | None
+    # The values whose frequency in the registry weighs an agreement on them.
+    given_key: str
+    family_key: str
+    # The forms of each part in one string, to remember comparisons of parts.
+    given_forms: str
+    family_forms: str
+
+
+def prepare_record(record: PersonRecord, forms: NameFormCache) -> PreparedRecord:
+    given = forms.forms(record.given_name_lat, record.given_name_ar)
+    family = forms.forms(record.family_name_lat, record.family_name_ar)
+    return PreparedRecord(
+        record=record,
+        given=given,
+        family=family,
+        given_key=f"gn:{given[0].skeleton}" if given else "",
+        family_key=f"fn:{family[0].skeleton}" if family else "",
+        given_forms="|".join(form.key for form in given),
+        family_forms="|".join(form.key for form in family),
+        sex=record.sex if record.sex in ("F", "M") else "",
+        nationality=record.nationality.strip().upper(),
+        phone=_phone(record.phone),
+        documents=frozenset(
+            number
+            for number in (normalize_document_number(raw) for raw in record.document_numbers)
+            if len(number) >= MIN_DOCUMENT_CHARS
+        ),
+        birth=_birth(record),
+    )
+
+
+def _phone(raw: str) -> str:
+    phone = normalize_phone(raw) if raw else ""
+    return phone if len(phone) >= MIN_PHONE_DIGITS else ""
+
+
+def _birth(record: PersonRecord) -> Birth | None:
+    if record.birth_date is not None:
+        day = record.birth_date
+        return Birth(day.year, day.month, day.day, record.birth_date_approximate)
+    if record.birth_year is not None:
+        return Birth(record.birth_year, None, None, record.birth_date_approximate)
+    return None
+
+
+class NameFormCache:
+    """Name forms by spelling: names repeat a lot in a registry, so each is built once."""
+
+    __slots__ = ("_forms", "_max_size", "variants")
+
+    def __init__(self, variants: VariantTable, max_size: int = 200_000) -> None:
+        self.variants = variants
+        self._forms: dict[str, NameForm | None] = {}
+        self._max_size = max_size
+
+    def form(self, text: str) -> NameForm | None:
+        try:
+            return self._forms[text]
+        except KeyError:
+            pass
+        if len(self._forms) >= self._max_size:
+            self._forms.clear()  # crude, but bounded; rebuilding a form is cheap
+        form = self._forms[text] = name_form(text, self.variants)
+        return form
+
+    def forms(self, latin: str, arabic: str) -> tuple[NameForm, ...]:
+        # A field may hold the other script (an Arabic name typed in the Latin field):
+        # the form knows its script from its letters, not from the field.
+        found = (self.form(latin), self.form(arabic))
+        unique = {form.key: form for form in found if form is not None}
+        return tuple(unique.values())

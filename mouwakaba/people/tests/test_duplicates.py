@@ -1,0 +1,213 @@
+"""The duplicate check where users meet it: at registration, in the API, and in the
+coordinators' review queue — across the whole registry, with minimal fields only."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from mouwakaba.core.models import AuditAction, AuditEvent
+from mouwakaba.people import actions
+from mouwakaba.people.duplicates import run_batch
+from mouwakaba.people.models import DuplicatePair, Person
+from mouwakaba.people.tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+ARABIC_ONLY = {
+    "given_name_ar": "محمد",
+    "family_name_ar": "بن علي",
+    "sex": "M",
+    "birth_year": "1990",
+    "population": "returnee",
+    "consent_processing": "on",
+}
+
+
+@pytest.fixture
+def in_nador(personas):
+    """Mohamed Benali, registered in Latin script by the Nador cell, with a phone and a
+    passport that must never show to another cell."""
+    return make_person(
+        personas.agent_b,
+        given_name_ar="",
+        family_name_ar="",
+        given_name_lat="Mohamed",
+        family_name_lat="Benali",
+        phone="0661234567",
+        documents=[actions.DocumentData(doc_type="passport", number="ZX998877")],
+    )
+
+
+def test_registration_shows_the_same_person_registered_by_another_cell(client, personas, in_nador):
+    client.force_login(personas.agent_a)
+    response = client.post("/en/people/new/", ARABIC_ONLY)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="candidates"' in html
+    assert "Mohamed Benali" in html and "1990" in html
+    assert "MRE and migrant reception cell – Province of Nador" in html
+    assert "0661234567" not in html and "ZX998877" not in html
+    assert Person.objects.count() == 1  # nothing registered yet
+    assert AuditEvent.objects.filter(action=AuditAction.MATCH, actor=personas.agent_a).exists()
+
+
+def test_same_person_elsewhere_tells_which_cell_holds_the_file(client, personas, in_nador):
+    client.force_login(personas.agent_a)
+    response = client.get(f"/en/people/{in_nador.pk}/elsewhere/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Province of Nador" in html and "Benali" not in html
+    assert client.get(f"/en/people/{in_nador.pk}/").status_code == 404
+
+
+def test_none_of_them_registers_and_the_pair_is_not_asked_again(client, personas, in_nador):
+    client.force_login(personas.agent_a)
+    response = client.post(
+        "/en/people/new/", {**ARABIC_ONLY, "confirmed": "1", "shown": [str(in_nador.pk)]}
+    )
+    assert response.status_code == 302
+    new = Person.objects.exclude(pk=in_nador.pk).get()
+    pair = DuplicatePair.objects.get()
+    assert {pair.first_id, pair.second_id} == {new.pk, in_nador.pk}
+    assert pair.status == "different" and pair.decided_by == personas.agent_a
+    run_batch(full=True)
+    assert DuplicatePair.objects.get().status == "different"
+
+
+def test_a_different_person_is_registered_without_a_question(client, personas, in_nador):
+    client.force_login(personas.agent_a)
+    response = client.post(
+        "/en/people/new/",
+        {
+            **ARABIC_ONLY,
+            "given_name_ar": "فاطمة",
+            "family_name_ar": "الزهراوي",
+            "sex": "F",
+            "birth_year": "1971",
+        },
+    )
+    assert response.status_code == 302
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_match_api_answers_across_the_registry_with_minimal_fields(personas, in_nador):
+    response = api(personas.agent_a).post(
+        "/api/v1/persons/match/",
+        {"given_name_ar": "محمد", "family_name_ar": "بن علي", "sex": "M", "birth_year": 1990},
+        format="json",
+    )
+    assert response.status_code == 200
+    [candidate] = response.json()["candidates"]
+    assert candidate["level"] in ("match", "possible") and 0 < candidate["score"] <= 1
+    assert set(candidate["person"]) == {
+        "id",
+        "given_name_ar",
+        "family_name_ar",
+        "given_name_lat",
+        "family_name_lat",
+        "birth_year",
+        "sex",
+        "cell",
+    }
+    assert candidate["person"]["family_name_lat"] == "Benali"
+
+
+def test_the_match_api_finds_by_phone_or_document_even_with_another_spelling(personas, in_nador):
+    body = (
+        api(personas.agent_a)
+        .post(
+            "/api/v1/persons/match/",
+            {
+                "given_name_lat": "M'hamed",
+                "family_name_lat": "Ben Ali",
+                "phone": "+212 661 23 45 67",
+            },
+            format="json",
+        )
+        .json()
+    )
+    assert [c["person"]["id"] for c in body["candidates"]] == [str(in_nador.pk)]
+
+
+def test_the_match_api_needs_a_name_and_a_cell_scope(personas, in_nador):
+    assert (
+        api(personas.agent_a)
+        .post("/api/v1/persons/match/", {"sex": "M"}, format="json")
+        .status_code
+        == 400
+    )
+    for outsider in (personas.auditor, personas.focal_point, personas.administrator):
+        response = api(outsider).post(
+            "/api/v1/persons/match/", {"given_name_lat": "Mohamed"}, format="json"
+        )
+        assert response.status_code == 403
+
+
+def test_the_batch_queues_pairs_once_and_only_looks_at_changed_files(personas, in_nador):
+    twin = make_person(
+        personas.agent_a,
+        given_name_lat="Mohammed",
+        family_name_lat="Ben Ali",
+        birth_date=date(1990, 5, 17),
+    )
+    make_person(
+        personas.agent_a,
+        given_name_lat="Khadija",
+        family_name_lat="Tazi",
+        sex="F",
+        birth_date=date(1960, 1, 1),
+    )
+    first = run_batch()
+    assert first.checked == 3
+    pair = DuplicatePair.objects.get()
+    assert {pair.first_id, pair.second_id} == {in_nador.pk, twin.pk} and pair.status == "pending"
+    second = run_batch()
+    assert second.checked == 0 and DuplicatePair.objects.count() == 1
+
+
+def test_the_command_prints_what_it_did(personas, in_nador, capsys):
+    call_command("find_duplicates", "--full")
+    assert "files checked" in capsys.readouterr().out
+
+
+def test_coordinators_review_the_queue(client, personas, in_nador):
+    twin = make_person(personas.agent_a, given_name_lat="Mohammed", family_name_lat="Ben Ali")
+    run_batch()
+    pair = DuplicatePair.objects.get()
+    client.force_login(personas.regional)
+    html = client.get("/en/people/duplicates/").content.decode()
+    assert 'data-testid="duplicate-cluster"' in html and "Mohammed" in html
+    response = client.post(f"/en/people/duplicates/{pair.pk}/", {"decision": "same"})
+    assert response.status_code == 302
+    pair.refresh_from_db()
+    assert pair.status == "same" and pair.decided_by == personas.regional
+    assert twin.pk in (pair.first_id, pair.second_id)
+
+
+def test_a_provincial_coordinator_sees_pairs_touching_the_province_only(client, personas, in_nador):
+    make_person(personas.agent_a, given_name_lat="Mohammed", family_name_lat="Ben Ali")
+    awa = {
+        "given_name_ar": "",
+        "family_name_ar": "",
+        "given_name_lat": "Awa",
+        "family_name_lat": "Diop",
+    }
+    make_person(personas.agent_b, sex="F", nationality="SN", **awa)
+    make_person(personas.agent_b, sex="F", nationality="SN", **awa)
+    run_batch()
+    assert DuplicatePair.objects.count() == 2
+    client.force_login(personas.coordinator_oujda)
+    html = client.get("/en/people/duplicates/").content.decode()
+    assert "Mohammed" in html and "Diop" not in html
+
+
+@pytest.mark.parametrize("persona", ["agent_a", "head_a", "focal_point", "auditor"])
+def test_the_queue_is_for_coordinators(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    assert client.get("/en/people/duplicates/").status_code == 403
