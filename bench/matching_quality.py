@@ -26,6 +26,7 @@ from pathlib import Path
 from matching_data import generate, is_cross_script
 
 from mouwakaba.people.matching import (
+    DEFAULT_CANDIDATE_BUDGET,
     DEFAULT_MATCH_THRESHOLD,
     DEFAULT_MAX_BLOCK_SIZE,
     DEFAULT_POSSIBLE_THRESHOLD,
@@ -65,6 +66,7 @@ def main() -> None:
     parser.add_argument("--match", type=float, default=DEFAULT_MATCH_THRESHOLD)
     parser.add_argument("--possible", type=float, default=DEFAULT_POSSIBLE_THRESHOLD)
     parser.add_argument("--max-block-size", type=int, default=DEFAULT_MAX_BLOCK_SIZE)
+    parser.add_argument("--budget", type=int, default=DEFAULT_CANDIDATE_BUDGET)
     parser.add_argument("--show-errors", type=int, default=0, help="print some misses")
     parser.add_argument(
         "--no-frequencies", action="store_true", help="no term-frequency adjustment"
@@ -90,7 +92,9 @@ def main() -> None:
             counts.update(matcher.frequency_keys(record))
     stats = RegistryStats(size=len(records), counts=counts)
     t_prepare = time.perf_counter()
-    pairs = list(matcher.candidate_pairs(prepared, max_block_size=args.max_block_size))
+    pairs = list(
+        matcher.candidate_pairs(prepared, budget=args.budget, max_block_size=args.max_block_size)
+    )
     t_block = time.perf_counter()
     if args.jobs > 1:
         _worker = (matcher, prepared, stats)

@@ -20,12 +20,24 @@ def register(page, site, lang, fields, radios):
 
 def test_a_person_registered_in_nador_is_recognised_in_oujda_across_scripts(page, site):
     log_in(page, site, "agent_nador", "fr")
-    register(page, site, "fr", {"given_name_lat": "Mohamed", "family_name_lat": "Benali", "birth_year": "1990"}, {"sex": "M", "population": "returnee"})
+    register(
+        page,
+        site,
+        "fr",
+        {"given_name_lat": "Mohamed", "family_name_lat": "Benali", "birth_year": "1990"},
+        {"sex": "M", "population": "returnee"},
+    )
     page.wait_for_url(f"{site}/fr/people/*/")
     page.click("[data-testid=logout]")
 
     log_in(page, site, "agent_oujda", "ar")
-    register(page, site, "ar", {"given_name_ar": "محمد", "family_name_ar": "بن علي", "birth_year": "1990"}, {"sex": "M", "population": "returnee"})
+    register(
+        page,
+        site,
+        "ar",
+        {"given_name_ar": "محمد", "family_name_ar": "بن علي", "birth_year": "1990"},
+        {"sex": "M", "population": "returnee"},
+    )
     candidates = page.locator("[data-testid=candidates]")
     candidates.wait_for()
     assert "Mohamed Benali" in candidates.inner_text()

@@ -20,6 +20,7 @@ from uuid import UUID
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+
 @dataclass(frozen=True)
 class Scope:
     """What a user may see of personal data: the cells they work for, or the provider

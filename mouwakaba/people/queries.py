@@ -10,6 +10,8 @@ from mouwakaba.core.text import normalize_document_number, normalize_phone, sear
 
 from .models import Person, PersonAccess, PersonToken
 
+CANDIDATE_CAP = 1000
+
 # The highest code point: a prefix p matches every token t with p <= t < p + SENTINEL,
 # a range scan on the token index in SQLite and PostgreSQL alike.
 SENTINEL = "\U0010ffff"
@@ -36,14 +38,31 @@ def search_persons(user: object, query: str, *, limit: int = 20) -> QuerySet[Per
     tokens = query_tokens(query)
     if not tokens:
         return persons.none()
-    # Driven from the token index: each word narrows to the persons having a token with
-    # that prefix (a range scan), whatever the size of the user's scope.
-    for token in tokens[:6]:
-        matching = PersonToken.objects.filter(token__gte=token, token__lt=token + SENTINEL)
-        persons = persons.filter(pk__in=matching.values("person_id"))
+    # Driven from the token index: the persons with a token starting with the first word,
+    # narrowed by each next word (range scans), then the user's scope. A word as common
+    # as "mohamed" in a registry of a million is capped at CANDIDATE_CAP candidates:
+    # the page says to type more (see is_broad).
+    matches = PersonToken.objects.filter(token__gte=tokens[0], token__lt=tokens[0] + SENTINEL)
+    for token in tokens[1:6]:
+        narrower = PersonToken.objects.filter(token__gte=token, token__lt=token + SENTINEL)
+        matches = matches.filter(person_id__in=narrower.values("person_id"))
+    persons = persons.filter(pk__in=matches.values("person_id")[:CANDIDATE_CAP])
     return persons.select_related("registered_by_cell").order_by(
         "family_name_lat", "given_name_lat", "family_name_ar", "given_name_ar"
     )[:limit]
+
+
+def is_broad(query: str) -> bool:
+    """Whether a query matches so many files of the registry that its results are a
+    sample: the user should type more of the name."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return False
+    matches = PersonToken.objects.filter(token__gte=tokens[0], token__lt=tokens[0] + SENTINEL)
+    for token in tokens[1:6]:
+        narrower = PersonToken.objects.filter(token__gte=token, token__lt=token + SENTINEL)
+        matches = matches.filter(person_id__in=narrower.values("person_id"))
+    return matches.values("person_id")[: CANDIDATE_CAP + 1].count() > CANDIDATE_CAP
 
 
 def can_see_vulnerabilities(user: object, person: Person) -> bool:

@@ -30,7 +30,7 @@ from .models import (
     Person,
     PersonAccess,
 )
-from .queries import can_see_vulnerabilities, search_persons
+from .queries import can_see_vulnerabilities, is_broad, search_persons
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,7 +57,8 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = list(search_persons(request.user, query)) if query else []
-    context = {"form": form, "query": query, "results": results}
+    broad = len(results) >= 20 and is_broad(query)
+    context = {"form": form, "query": query, "results": results, "broad": broad}
     if request.headers.get("HX-Request"):
         return render(request, "people/_results.html", context)
     return render(request, "people/search.html", context)

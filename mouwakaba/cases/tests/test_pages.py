@@ -121,7 +121,7 @@ def test_the_caseload_costs_the_same_queries_with_more_cases(
 ):
     make_case(personas.agent_a)
     client.force_login(personas.agent_a)
-    with django_assert_num_queries(6) as before:
+    with django_assert_num_queries(7) as before:
         client.get("/fr/cases/")
     for number in range(6):
         make_case(personas.agent_a, given_name_lat="Ali" + "a" * number)

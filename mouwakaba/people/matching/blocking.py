@@ -11,7 +11,8 @@ weights: they change only when the skeleton code changes, and then ``BLOCKING_VE
 changes with them and every stored key must be recomputed.
 
 The keys (g = coarse skeleton of the first given word, f = coarse skeleton of the whole
-family name, y = a two-year bucket of the year of birth, see ``_year_buckets``):
+family name, y = the year of birth: a record is filed under its year and looks up the
+years either side, so that a year off still meets):
 
 - ``n:{g|f}:{y}`` both names, in either order (swapped names meet), and the year;
 - ``g:{g}:{f'}:{y}`` the given name, the family name with one letter left out, the year:
@@ -22,8 +23,8 @@ family name, y = a two-year bucket of the year of birth, see ``_year_buckets``):
   ``u:{g|f}``, under which only those records are filed. So "Mohamed Alaoui, born 1990"
   is not compared with every Mohamed Alaoui, only with those of unknown age;
 - ``s:{g}:{y}`` and ``t:{g}:{y}`` the given name and the year, the same way round for
-  the records without a family name: they look up ``s`` (filed by all), the others
-  look up ``t`` (filed by them only);
+  the records without a family name: they look up ``s`` (under which all are filed),
+  the others look up ``t`` (under which only they are filed);
 - ``p:{phone}`` and ``d:{document}``: strong evidence by themselves.
 
 Names are read in each script the record holds and, where the article may or may not be
@@ -44,7 +45,7 @@ from typing import TypeVar
 from .features import NameForm, PreparedRecord
 from .names import coarse
 
-BLOCKING_VERSION = "1"
+BLOCKING_VERSION = "2"
 
 # At registration, the candidates fetched for one record: a few hundred comparisons take
 # a few milliseconds. Keys are taken from the most selective up, while they fit.
@@ -72,49 +73,41 @@ def lookup_keys(record: PreparedRecord) -> tuple[str, ...]:
 
 def record_keys(record: PreparedRecord) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Both at once: the keys to file a record under, and to look it up under."""
-    keys: set[str] = set()  # filed under and looked up under
-    filed: set[str] = set()  # filed under only
-    wanted: set[str] = set()  # looked up under only
+    filed: set[str] = set()
+    wanted: set[str] = set()
     given = _readings(record.given, first_word_only=True)
     family = _readings(record.family, first_word_only=False)
     birth = record.birth
-    buckets = _year_buckets(birth.year) if birth is not None and not birth.approximate else ()
-    pairs = ["|".join(sorted((g, f))) for g in given or [""] for f in family or [""]]
-    for pair in pairs:
-        keys.update(f"n:{pair}:{year}" for year in buckets)
-        _one_way(keys, filed, wanted, f"a:{pair}", f"u:{pair}", narrow=bool(buckets))
+    year = birth.year if birth is not None and not birth.approximate else None
+    dated: list[str] = []  # keys that take the year
+    for pair in ("|".join(sorted((g, f))) for g in given or [""] for f in family or [""]):
+        dated.append(f"n:{pair}")
+        # One-way: a record of known age meets the records of unknown age only.
+        if year is not None:
+            filed.add(f"a:{pair}")
+            wanted.add(f"u:{pair}")
+        else:
+            filed.update((f"a:{pair}", f"u:{pair}"))
+            wanted.add(f"a:{pair}")
     for g in given:
         for f in family:
-            keys.update(f"g:{g}:{v}:{year}" for v in _one_deletion(f) for year in buckets)
-            keys.update(f"f:{f}:{v}:{year}" for v in _one_deletion(g) for year in buckets)
-        for year in buckets:
-            _one_way(keys, filed, wanted, f"s:{g}:{year}", f"t:{g}:{year}", narrow=bool(family))
+            dated.extend(f"g:{g}:{v}" for v in _one_deletion(f))
+            dated.extend(f"f:{f}:{v}" for v in _one_deletion(g))
+        # One-way: a record with a family name meets the records without one only.
+        if year is not None and family:
+            filed.add(f"s:{g}:{year}")
+            wanted.update(f"t:{g}:{near}" for near in (year - 1, year, year + 1))
+        elif year is not None:
+            filed.update((f"s:{g}:{year}", f"t:{g}:{year}"))
+            wanted.update(f"s:{g}:{near}" for near in (year - 1, year, year + 1))
+    if year is not None:
+        # Filed under its year, looked up a year either side: a year off still meets.
+        filed.update(f"{key}:{year}" for key in dated)
+        wanted.update(f"{key}:{near}" for key in dated for near in (year - 1, year, year + 1))
+    strong = {f"d:{number}" for number in record.documents}
     if record.phone:
-        keys.add(f"p:{record.phone}")
-    keys.update(f"d:{number}" for number in record.documents)
-    return tuple(sorted(keys | filed)), tuple(sorted(keys | wanted))
-
-
-def _one_way(
-    keys: set[str], filed: set[str], wanted: set[str], wide: str, narrow_key: str, *, narrow: bool
-) -> None:
-    """A pair of one-way keys. The narrow records (a year known, a family name known) are
-    filed under ``wide`` and look up ``narrow_key``; the others are filed under both and
-    look up ``wide``. So a narrow record meets only the others, the others meet all, and
-    either side's look-up finds the other."""
-    if narrow:
-        filed.add(wide)
-        wanted.add(narrow_key)
-    else:
-        keys.add(wide)
-        filed.add(narrow_key)
-
-
-def _year_buckets(year: int) -> tuple[int, ...]:
-    """Two overlapping two-year buckets, named by their even year, so that years one
-    apart always share one: 1990 → (1990,), 1991 → (1990, 1992), 1992 → (1992,)."""
-    low, high = (year // 2) * 2, ((year + 1) // 2) * 2
-    return (low,) if low == high else (low, high)
+        strong.add(f"p:{record.phone}")
+    return tuple(sorted(filed | strong)), tuple(sorted(wanted | strong))
 
 
 def _readings(forms: tuple[NameForm, ...], first_word_only: bool) -> list[str]:
@@ -158,7 +151,7 @@ def keys_within_budget(
 
     def order(item: tuple[str, int]) -> tuple[int, int, str]:
         key, count = item
-        return (0 if key.startswith(("p:", "d:")) else 1, count, key)
+        return (_strength(key), count, key)
 
     chosen: list[str] = []
     total = 0
@@ -191,9 +184,21 @@ def candidate_pairs(
             filed.setdefault(key, []).append(index)  # ascending: indexes come in order
         wanted.append(looked_up)
     for j, keys in enumerate(wanted):
-        counts = {key: len(filed[key]) for key in keys if key in filed}
+        blocks = [
+            (_strength(key), len(members), members) for key in keys if (members := filed.get(key))
+        ]
+        blocks.sort(key=lambda block: block[:2])
         partners: set[int] = set()
-        for key in keys_within_budget(counts, budget=budget, max_block_size=max_block_size):
-            members = filed[key]
+        total = 0
+        # As keys_within_budget chooses: phone and documents first, then by block size.
+        for _, size, members in blocks:
+            if size > max_block_size or total + size > budget:
+                continue
+            total += size
             partners.update(members[: bisect_left(members, j)])
         yield from ((i, j) for i in sorted(partners))
+
+
+def _strength(key: str) -> int:
+    """Phone and document keys first: strong evidence, and small blocks."""
+    return 0 if key.startswith(("p:", "d:")) else 1

@@ -90,7 +90,9 @@ class Evidence:
     """One line of the explanation: which comparison, at which level, how much it weighed.
 
     ``code`` ("given_name:variant", "birth:year_near", "phone:missing") is what a UI
-    translates; ``weight`` is in bits (positive for a match, negative against).
+    translates: a comparison of ``COMPARISONS`` and a level of ``comparisons.py`` (or
+    "missing"). ``outcome`` says how to show it; ``weight`` is in bits (positive for a
+    match, negative against).
     """
 
     comparison: str
@@ -174,7 +176,8 @@ class Matcher:
     """A model and a variant table, with the caches that make comparing fast.
 
     Deterministic: the same records, weights, tables and stats always give the same
-    result. Not thread-safe for its caches' sake; use one per thread or process.
+    result. The caches are plain dictionaries, bounded; threads may share a matcher (a
+    race at worst computes an entry twice).
     """
 
     def __init__(self, *, model: MatchModel, variants: VariantTable) -> None:
@@ -422,9 +425,7 @@ def candidate_pairs(
     max_block_size: int = blocking.DEFAULT_MAX_BLOCK_SIZE,
 ) -> Iterator[tuple[int, int]]:
     """Pairs of positions (i < j) in ``records`` worth comparing, for batch runs."""
-    return default_matcher().candidate_pairs(
-        records, budget=budget, max_block_size=max_block_size
-    )
+    return default_matcher().candidate_pairs(records, budget=budget, max_block_size=max_block_size)
 
 
 def frequency_keys(record: RecordLike) -> tuple[str, ...]:

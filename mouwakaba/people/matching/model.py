@@ -76,7 +76,7 @@ class MatchModel:
         precision at a fixed threshold but ranks pairs no better — best F1 0.799 both
         ways at 100,000 records — and leaves the scores less calibrated.)"""
         levels = self.levels[comparison]
-        average = sum(levels[name].u for name in agree_levels)
+        average = sum(levels[name].u for name in agree_levels if name in levels)
         u = levels[level].u * frequency / average
         return math.log2(levels[level].m / max(self.u_floor, u))
 

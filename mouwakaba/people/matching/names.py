@@ -3,8 +3,9 @@
 Three forms of every name word ("token"), from the most to the least precise:
 
 - the *canonical token*: the word in its own script, folded the way desks disagree
-  (hamza forms, ta marbuta, accents, case), with the article dropped and the particles
-  that people write joined or apart (بن, Ben, Ould, Abd El ...) joined to the next word;
+  (hamza forms, ta marbuta, accents, case), with the article set aside (see
+  ``NameToken``) and the particles that people write joined or apart (بن, Ben, Ould,
+  Abd El ...) joined to the next word;
 - the *skeleton*: the consonants, in one Maghrebi-aware alphabet shared by both scripts,
   so that «محمد», "Mohamed", "Mohammed" and "M'hamed" all read ``mhmd``;
 - the *coarse skeleton*: the skeleton with the letters that Maghrebi spelling swaps
@@ -16,6 +17,13 @@ The skeleton alphabet is lower-case Latin, plus ``x`` for ش / ch / sh, ``K`` fo
 Arabic does not write short vowels and Latin spellings disagree most on exactly those.
 Skeletons are therefore short and collide on purpose; telling similar names apart is the
 work of the variant table (see ``variants.py``) and of the weights, not of the skeleton.
+Where a spelling may be read two ways (the article kept or not, a Latin "sh" as ش or as
+س + ه, ث as t or s), a word keeps both skeletons, the likelier first.
+
+Measured on the arabic-name-romanizer index (about 52,000 attested Arabic → Latin
+spellings of name parts of people from Morocco, Algeria, Tunisia and Mauritania, weighted
+by how often each was seen), the skeletons of the Arabic and the Latin spelling meet for
+95.6 % of them, the coarse skeletons for 98.1 %.
 """
 
 from __future__ import annotations

@@ -45,8 +45,12 @@ def test_a_typo_in_one_name_still_shares_a_key():
 def test_a_record_of_unknown_age_meets_records_of_any_year():
     a = PersonRecord(given_name_lat="Ousmane", family_name_lat="Diallo", birth_year=1984)
     b = PersonRecord(given_name_ar="عثمان", family_name_ar="ديالو")
-    c = PersonRecord(given_name_lat="Ousmane", family_name_lat="Diallo", birth_year=1990,
-                     birth_date_approximate=True)
+    c = PersonRecord(
+        given_name_lat="Ousmane",
+        family_name_lat="Diallo",
+        birth_year=1990,
+        birth_date_approximate=True,
+    )
     assert meet(a, b)
     assert meet(a, c)
 
@@ -60,7 +64,9 @@ def test_people_with_the_same_names_born_years_apart_do_not_meet():
 
 
 def test_a_phone_or_a_document_is_a_key_of_its_own():
-    a = PersonRecord(given_name_lat="Awa", phone="+212 6 61 23 45 67", document_numbers=("x 123-456",))
+    a = PersonRecord(
+        given_name_lat="Awa", phone="+212 6 61 23 45 67", document_numbers=("x 123-456",)
+    )
     assert "p:0661234567" in blocking_keys(a)
     assert "d:X123456" in blocking_keys(a)
     b = PersonRecord(given_name_lat="Hawa", family_name_lat="Sow", phone="0661234567")
@@ -83,7 +89,9 @@ def test_candidate_pairs_are_each_pair_once():
         PersonRecord(given_name_lat="Aminata", family_name_lat="Traoré", birth_year=2003),
         PersonRecord(given_name_lat="Youcef", family_name_lat="El Amrani", birth_year=1995),
         PersonRecord(given_name_lat="Aminata", family_name_lat="Traore", phone="0600000001"),
-        PersonRecord(given_name_lat="Youssef", family_name_lat="Lamrani", birth_date=date(1994, 1, 1)),
+        PersonRecord(
+            given_name_lat="Youssef", family_name_lat="Lamrani", birth_date=date(1994, 1, 1)
+        ),
     ]
     pairs = list(candidate_pairs(records))
     assert len(pairs) == len(set(pairs))

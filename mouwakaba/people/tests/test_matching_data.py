@@ -36,8 +36,10 @@ def test_every_level_the_code_produces_has_a_weight():
 def test_weights_say_agreement_is_evidence_for_and_disagreement_against():
     model = MatchModel.from_json()
     for table in ("given_name", "family_name", "sex", "nationality", "phone", "documents"):
-        assert model.weight(table, "disagree") < 0 < model.weight(
-            table, "exact" if "name" in table else "agree"
+        assert (
+            model.weight(table, "disagree")
+            < 0
+            < model.weight(table, "exact" if "name" in table else "agree")
         )
     assert model.weight("birth", "date_exact") > model.weight("birth", "year") > 0
     assert model.weight("birth", "disagree") < 0

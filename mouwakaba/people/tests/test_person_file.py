@@ -166,15 +166,26 @@ def test_a_person_outside_the_scope_cannot_be_linked(client, personas, person):
 
 def test_registration_without_a_document_shows_no_document_error(client, personas):
     client.force_login(personas.agent_a)
-    response = client.post("/en/people/new/", {"given_name_lat": "Awa", "sex": "F", "population": "foreign"})
-    assert "This field is required" not in response.content.decode().split('id="s-doc"')[1].split("</section>")[0]
+    response = client.post(
+        "/en/people/new/", {"given_name_lat": "Awa", "sex": "F", "population": "foreign"}
+    )
+    assert (
+        "This field is required"
+        not in response.content.decode().split('id="s-doc"')[1].split("</section>")[0]
+    )
 
 
 def test_a_half_typed_document_is_explained_and_nothing_is_registered(client, personas):
     client.force_login(personas.agent_a)
     response = client.post(
         "/en/people/new/",
-        {"given_name_lat": "Awa", "sex": "F", "population": "foreign", "consent_processing": "on", "doc-number": "AB12"},
+        {
+            "given_name_lat": "Awa",
+            "sex": "F",
+            "population": "foreign",
+            "consent_processing": "on",
+            "doc-number": "AB12",
+        },
     )
     assert response.status_code == 200 and "This field is required" in response.content.decode()
     assert Person.objects.count() == 0
