@@ -16,8 +16,11 @@ pairing, scoring) in one process — or in ``--jobs`` processes for the scoring.
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import multiprocessing
 import resource
+import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -56,7 +59,8 @@ def _score_chunk(pairs: Sequence[tuple[int, int]]) -> list[float]:
 
 
 def main() -> None:
-    global _worker
+    global _worker  # the pool's workers inherit it by fork
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
@@ -139,21 +143,23 @@ def main() -> None:
         f"{len(records) / elapsed:,.0f} records/s, {len(pairs) / max(1e-9, end - t_block):,.0f} pairs/s; "
         f"peak memory {peak_mb:,.0f} MB"
     )
-    # The best threshold for F1 on this registry, for reference.
-    ranked = sorted(zip(scores, pairs, strict=True), reverse=True)
-    best = (0.0, 0.0)
-    hits = 0
-    for k, (score, pair) in enumerate(ranked, start=1):
-        hits += pair in truth
-        f = 2 * hits / (k + len(truth))
-        if f > best[0]:
-            best = (f, score)
-    print(f"best F1 on this registry {best[0]:.4f} at threshold {best[1]:.3f}")
+    # The best threshold for F1 on this registry, and precision and recall by threshold.
+    ranked = sorted(
+        ((score, pair in truth) for score, pair in zip(scores, pairs, strict=True)), reverse=True
+    )
+    hits_above = list(itertools.accumulate(int(true) for _, true in ranked))
+    best_f1, best_threshold = 0.0, 1.0
+    for k, (score, _) in enumerate(ranked):
+        f = 2 * hits_above[k] / (k + 1 + len(truth))
+        if f > best_f1:
+            best_f1, best_threshold = f, score
+    print(f"best F1 on this registry {best_f1:.4f} at threshold {best_threshold:.3f}")
+    descending = [-score for score, _ in ranked]
     curve = []
     for threshold in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99):
-        found = [pair for score, pair in ranked if score >= threshold]
-        hits = sum(pair in truth for pair in found)
-        curve.append(f"{threshold}: P {hits / max(1, len(found)):.3f} R {hits / len(truth):.3f}")
+        found = bisect.bisect_right(descending, -threshold)
+        hits = hits_above[found - 1] if found else 0
+        curve.append(f"{threshold}: P {hits / max(1, found):.3f} R {hits / len(truth):.3f}")
     print("by threshold  " + "; ".join(curve))
     if args.show_errors:
         _show_errors(
