@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "mouwakaba.people",
     "mouwakaba.directory",
     "mouwakaba.cases",
+    "mouwakaba.eligibility",
+    "mouwakaba.referrals",
+    "mouwakaba.indicators",
 ]
 if TESTING:
     # A model that stands for personal data, so that the one door can be tested before

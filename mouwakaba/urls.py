@@ -9,13 +9,23 @@ from mouwakaba.accounts import views as accounts_views
 from mouwakaba.cases import api as cases_api
 from mouwakaba.core import views as core_views
 from mouwakaba.directory import api as directory_api
+from mouwakaba.eligibility import api as eligibility_api
+from mouwakaba.indicators import api as indicators_api
 from mouwakaba.people import api as people_api
+from mouwakaba.referrals import api as referrals_api
 from mouwakaba.territories import api as territories_api
 
 router = DefaultRouter()
 router.register("territories", territories_api.TerritoryViewSet, basename="territory")
 router.register("cells", territories_api.CellViewSet, basename="cell")
-for app_api in (people_api, directory_api, cases_api):
+for app_api in (
+    people_api,
+    directory_api,
+    cases_api,
+    eligibility_api,
+    referrals_api,
+    indicators_api,
+):
     app_api.register(router)
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -43,4 +53,7 @@ urlpatterns += i18n_patterns(
     path("people/", include("mouwakaba.people.urls")),
     path("cases/", include("mouwakaba.cases.urls")),
     path("directory/", include("mouwakaba.directory.urls")),
+    path("eligibility/", include("mouwakaba.eligibility.urls")),
+    path("referrals/", include("mouwakaba.referrals.urls")),
+    path("indicators/", include("mouwakaba.indicators.urls")),
 )

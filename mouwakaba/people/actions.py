@@ -45,6 +45,8 @@ PERSON_FIELDS = [
     "nationality",
     "population",
     "legal_status",
+    "legal_status_until",
+    "in_morocco_since",
     "country_of_residence",
     "languages",
     "phone",

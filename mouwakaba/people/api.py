@@ -76,6 +76,8 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
             "nationality",
             "population",
             "legal_status",
+            "legal_status_until",
+            "in_morocco_since",
             "country_of_residence",
             "languages",
             "phone",

@@ -46,6 +46,8 @@ class PersonForm(forms.ModelForm[Person]):
             "given_name_lat": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
             "family_name_lat": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
             "birth_date": DATE,
+            "legal_status_until": DATE,
+            "in_morocco_since": DATE,
             "phone": forms.TextInput(
                 attrs={"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}
             ),

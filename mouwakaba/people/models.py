@@ -107,6 +107,13 @@ def validate_birth_date(value: date) -> None:
         raise ValidationError(_("A date of birth cannot be before 1900."), code="too_old")
 
 
+def validate_past_date(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(_("This date cannot be in the future."), code="future")
+    if value.year < EARLIEST_BIRTH_YEAR:
+        raise ValidationError(_("This date cannot be before 1900."), code="too_old")
+
+
 class PersonQuerySet(ScopedQuerySet["Person"]):
     scope_cell_lookups = ("access__cell_id",)
     # Referrals (a later app) add the organisation's path here.
@@ -149,6 +156,19 @@ class Person(models.Model):
         choices=LegalStatus.choices,
         blank=True,
         help_text=_("For migrants from other countries."),
+    )
+    legal_status_until = models.DateField(
+        _("legal status valid until"),
+        null=True,
+        blank=True,
+        help_text=_("The expiry of the residence title, receipt or card, when there is one."),
+    )
+    in_morocco_since = models.DateField(
+        _("in Morocco since"),
+        null=True,
+        blank=True,
+        validators=[validate_past_date],
+        help_text=_("Date of arrival or of return; an approximate date is fine."),
     )
     country_of_residence = CountryField(
         _("country of residence"), blank=True, help_text=_("For Moroccans residing abroad.")
