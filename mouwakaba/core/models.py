@@ -57,6 +57,8 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("logout")
     PASSWORD_CHANGE = "password_change", _("password change")
     MATCH = "match", _("duplicate check across the registry")
+    MERGE = "merge", _("merge of two files")
+    UNMERGE = "unmerge", _("merge undone")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -203,6 +203,16 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set when a coordinator merged this file into another; the row stays (for undo and
+    # for the history), hidden from searches, and its page leads to the kept file.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     updated_by = models.ForeignKey(
@@ -547,3 +557,37 @@ class DuplicateRun(models.Model):
 # An estimated age turns into a birth year; ages above this are refused as typos.
 MAX_AGE = 120
 AGE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(MAX_AGE)]
+
+
+class PersonMerge(models.Model):
+    """A coordinator's decision that two files are one person: everything attached to the
+    merged file was re-pointed to the kept one. ``moved`` lists exactly which rows moved
+    (``"app.model.field": [pk, ...]``), ``granted`` the access rows created for the kept
+    file and ``filled`` the kept file's blank fields filled from the merged one, with
+    their former values — so that undoing restores the registry as it was."""
+
+    kept = models.ForeignKey(
+        Person, verbose_name=_("kept file"), on_delete=models.PROTECT, related_name="merges"
+    )
+    merged = models.ForeignKey(
+        Person, verbose_name=_("merged file"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    moved = models.JSONField(default=dict)
+    granted = models.JSONField(default=list)
+    filled = models.JSONField(default=dict)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge of two files")
+        verbose_name_plural = _("merges of files")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"

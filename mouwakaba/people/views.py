@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from mouwakaba.core.models import AuditAction
 from mouwakaba.core.scope import visible_to
 from mouwakaba.core.versioning import StaleVersion
 
-from . import actions, duplicates
+from . import actions, duplicates, merge
 from .forms import DocumentForm, HouseholdForm, PersonForm, RegistrationForm, SearchForm
 from .models import (
     Consent,
@@ -29,8 +29,11 @@ from .models import (
     HouseholdLink,
     Person,
     PersonAccess,
+    PersonMerge,
 )
 from .queries import can_see_vulnerabilities, is_broad, search_persons
+
+COORDINATORS = ("provincial_coordinator", "regional_coordinator")
 
 
 def _user(request: HttpRequest) -> User:
@@ -174,6 +177,9 @@ def detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         ),
         pk=pk,
     )
+    if person.merged_into_id:
+        messages.info(request, _("This file was merged into another one; here is the kept file."))
+        return redirect("people:detail", person.merged_into_id)
     audit.record(action=AuditAction.VIEW, actor=request.user, target=person, request=request)
     user = _user(request)
     links = HouseholdLink.objects.filter(person=person).select_related("relative")
@@ -189,6 +195,9 @@ def detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "document_form": DocumentForm(prefix="doc"),
         "household_form": HouseholdForm(),
         "cases": person_cases(user, person),
+        "merges": person.merges.filter(undone_at__isnull=True).select_related("merged_by")
+        if user.role in COORDINATORS
+        else [],
     }
     return render(request, "people/detail.html", context)
 
@@ -327,9 +336,6 @@ def household(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect("people:detail", pk=person.pk)
 
 
-COORDINATORS = ("provincial_coordinator", "regional_coordinator")
-
-
 @login_required
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
     """Coordinators review the possible duplicates the nightly check found, by cluster."""
@@ -339,6 +345,7 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
     pending = list(
         DuplicatePair.objects.visible_to(user)
         .pending()
+        .filter(first__merged_into__isnull=True, second__merged_into__isnull=True)
         .select_related("first", "second")
         .order_by("-score")[:200]
     )
@@ -371,3 +378,78 @@ def settle_pair(request: HttpRequest, pair_pk: int) -> HttpResponse:
         request, _("Recorded: the same person.") if same else _("Recorded: two different persons.")
     )
     return redirect("people:duplicates")
+
+
+@login_required
+def merge_pair(request: HttpRequest, pair_pk: int) -> HttpResponse:
+    """A coordinator compares two files side by side and merges one into the other."""
+    user = _user(request)
+    if user.role not in COORDINATORS:
+        raise PermissionDenied
+    pair = get_object_or_404(DuplicatePair.objects.visible_to(user).pending(), pk=pair_pk)
+    files = list(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[pair.first_id, pair.second_id], merged_into__isnull=True)
+        .select_related("commune", "registered_by_cell")
+        .annotate(document_count=Count("documents", distinct=True))
+        .order_by("created_at")
+    )
+    if len(files) != 2:
+        messages.error(
+            request,
+            _(
+                "Only a coordinator who sees both files can merge them; ask the regional coordinator."
+            ),
+        )
+        return redirect("people:duplicates")
+    for person in files:
+        audit.record(action=AuditAction.VIEW, actor=user, target=person, request=request)
+    error = ""
+    if request.method == "POST":
+        keep = request.POST.get("keep")
+        chosen = [p for p in files if str(p.pk) == keep]
+        if not chosen:
+            error = _("Choose the file to keep.")
+        else:
+            kept = chosen[0]
+            other = files[1] if kept is files[0] else files[0]
+            try:
+                merge.merge(kept=kept, merged=other, by=user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("The two files are now one. The merge can be undone from this page."),
+                )
+                return redirect("people:detail", kept.pk)
+    cases = {person.pk: person_cases(user, person) for person in files}
+    return render(
+        request,
+        "people/merge.html",
+        {
+            "pair": pair,
+            "files": [(person, cases[person.pk]) for person in files],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def undo_merge(request: HttpRequest, merge_pk: int) -> HttpResponse:
+    user = _user(request)
+    if user.role not in COORDINATORS:
+        raise PermissionDenied
+    visible = Person.objects.visible_to(user).values("pk")
+    record = get_object_or_404(
+        PersonMerge.objects.filter(kept__in=visible, undone_at__isnull=True), pk=merge_pk
+    )
+    try:
+        merge.undo(merge_record=record, by=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The merge was undone: the two files are separate again."))
+    return redirect("people:detail", record.kept_id)
