@@ -1,0 +1,140 @@
+"""The duplicate check at registration, against the whole registry: p50/p95 per lookup.
+
+    .venv/bin/python bench/matching_lookup.py --postgres             # 1,000,000 persons
+    .venv/bin/python bench/matching_lookup.py                        # 200,000 on SQLite
+    .venv/bin/python bench/matching_lookup.py --postgres --rekey     # after an engine change
+
+It uses the registry benchmark's database (bench/registry.py loads it). Each lookup is
+what the registration page does before saving a new person: the engine's lookup keys,
+their counts, the candidates within the budget, their files, the comparison and the
+audit event — through ``duplicates.find_candidates``. The person at the desk is taken
+from the registry and shown to the check in three ways: as registered; in one script
+only with the year of birth only; with given and family names swapped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from registry import configure, percentile  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/mouwakaba_bench"
+    )
+    parser.add_argument("--runs", type=int, default=300, help="lookups per variant")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--rekey", action="store_true", help="recompute every match key with the current engine"
+    )
+    args = parser.parse_args()
+    configure(args)
+
+    from dataclasses import replace
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from tqdm import tqdm
+
+    from mouwakaba.accounts.models import User
+    from mouwakaba.people.duplicates import find_candidates, keys_of, record_of
+    from mouwakaba.people.models import Document, Person, PersonMatchKey
+
+    total = Person.objects.count()
+    if not total:
+        sys.exit("The benchmark database is empty: run bench/registry.py first.")
+    if args.rekey:
+        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        with tqdm(total=len(ids), unit="p", desc="match keys") as bar:
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start : start + 5000]
+                numbers: dict[object, list[str]] = {}
+                for person_id, number in Document.objects.filter(person_id__in=chunk).values_list(
+                    "person_id", "number"
+                ):
+                    numbers.setdefault(person_id, []).append(number)
+                with transaction.atomic():
+                    PersonMatchKey.objects.filter(person_id__in=chunk).delete()
+                    PersonMatchKey.objects.bulk_create(
+                        PersonMatchKey(person=p, key=key)
+                        for p in Person.objects.filter(pk__in=chunk)
+                        for key in keys_of(record_of(p, numbers.get(p.pk, [])))
+                    )
+                bar.update(len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+
+    agent = User.objects.get(username="agent_oujda")
+    rng = random.Random(args.seed)
+    # A random sample without scanning the table: persons' ids are random UUIDs.
+    sample = []
+    while len(sample) < args.runs:
+        import uuid
+
+        pivot = uuid.UUID(int=rng.getrandbits(128))
+        person = Person.objects.filter(pk__gte=pivot).order_by("pk").first()
+        if person is not None:
+            sample.append(record_of(person))
+    variants = {
+        "as registered": sample,
+        "one script, year of birth only": [
+            replace(
+                r,
+                given_name_lat="" if r.given_name_ar else r.given_name_lat,
+                family_name_lat="" if r.given_name_ar else r.family_name_lat,
+                birth_date=None,
+                birth_year=(r.birth_date.year if r.birth_date else r.birth_year),
+                phone="",
+            )
+            for r in sample
+        ],
+        "given and family names swapped": [
+            replace(
+                r,
+                given_name_ar=r.family_name_ar,
+                family_name_ar=r.given_name_ar,
+                given_name_lat=r.family_name_lat,
+                family_name_lat=r.given_name_lat,
+                phone="",
+            )
+            for r in sample
+        ],
+    }
+    print(
+        f"database: {connection.vendor}; persons: {total:,}; "
+        f"match keys: {PersonMatchKey.objects.count():,}"
+    )
+    find_candidates(agent, sample[0])  # warm up (statistics, caches)
+    print(f"{'lookup':36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'found':>6} {'queries':>8}")
+    for label, records in variants.items():
+        timings: list[float] = []
+        queries: set[int] = set()
+        found = 0
+        for record in records:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                candidates = find_candidates(agent, record)
+                timings.append((time.perf_counter() - started) * 1000)
+            queries.add(len(captured.captured_queries))
+            found += bool(candidates)
+        counts = "/".join(str(q) for q in sorted(queries))
+        print(
+            f"{label:36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
+            f"{max(timings):8.1f} {found / len(records):6.0%} {counts:>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()
