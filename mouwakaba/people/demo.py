@@ -145,6 +145,14 @@ def generate(rng: random.Random, index: int, ctx: Context) -> tuple[Person, list
     values["disability"] = rng.random() < 0.03
     values["elderly_alone"] = age >= 65 and rng.random() < 0.2
     values["survivor_of_violence"] = rng.random() < (0.04 if sex == "F" else 0.01)
+    # Drawn from their own generator, so that the main draws (and so the ids) stay as
+    # they were before these facts existed.
+    facts = random.Random(index * 7919 + 17)
+    if population in ("foreign", "returnee"):
+        years = facts.choice([0, 0, 1, 1, 2, 3, 5, 8])
+        values["in_morocco_since"] = today - timedelta(days=years * 365 + facts.randrange(365))
+    if values.get("legal_status") in ("regular", "refugee", "in_regularisation", "asylum_seeker"):
+        values["legal_status_until"] = today + timedelta(days=facts.randrange(-200, 900))
     agent = ctx.agents[cell.pk]
     created = timezone.now() - timedelta(days=rng.randrange(720), minutes=rng.randrange(600))
     person = Person(
