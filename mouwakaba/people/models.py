@@ -359,12 +359,21 @@ class PersonToken(models.Model):
         DOCUMENT = "document", _("document number")
         PHONE = "phone", _("phone")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tokens")
+    # Indexed by (person, token) below, which also serves the foreign key.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="tokens", db_index=False
+    )
     token = models.CharField(max_length=64)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.NAME)
 
     class Meta:
-        indexes = [models.Index(fields=["token", "person"], name="token_person")]
+        indexes = [
+            # The first word of a query: a range of tokens, then their persons.
+            models.Index(fields=["token", "person"], name="token_person"),
+            # Each next word narrows those persons: for one person, a range of tokens —
+            # without it, every probe would scan the whole range of a common prefix.
+            models.Index(fields=["person", "token"], name="person_token"),
+        ]
 
     def __str__(self) -> str:
         return self.token
