@@ -147,6 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The application's queries are short and index-driven: compiling them with LLVM (JIT)
+    # costs more than it saves (measured: 1.3 s on one caseload query at 1M persons).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and authentication -----------------------------------------------------------
@@ -250,7 +254,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # One enum for every country field (nationality, residence, issuing country).
-    "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries"},
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "ReferralStatusEnum": "mouwakaba.referrals.models.ReferralStatus",
+        "EligibilityStatusEnum": "mouwakaba.referrals.models.EligibilityStatus",
+        "CaseStatusEnum": "mouwakaba.cases.models.CaseStatus",
+        "NeedStatusEnum": "mouwakaba.cases.models.NeedStatus",
+    },
 }
 
 # --- Security --------------------------------------------------------------------------------

@@ -119,6 +119,24 @@ def _condition(model: type[models.Model], lookup: str, operator: str, value: obj
     test = Q(**{f"{lookup}__{operator}": value})
     if not _crosses_to_many(model, lookup):
         return test
+    first, _sep, rest = lookup.partition("__")
+    relation = model._meta.get_field(first)
+    related = relation.related_model
+    if (
+        rest
+        and isinstance(relation, models.ManyToOneRel)
+        and isinstance(related, type)
+        and not _crosses_to_many(related, rest)
+    ):
+        # The usual case (a person's access rows): the EXISTS reads the related table
+        # alone, correlated on its foreign key, without joining the model to itself.
+        return Q(
+            Exists(
+                related._base_manager.filter(
+                    **{f"{rest}__{operator}": value, relation.field.name: OuterRef("pk")}
+                )
+            )
+        )
     return Q(Exists(model._base_manager.filter(test, pk=OuterRef("pk"))))
 
 
