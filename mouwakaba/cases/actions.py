@@ -261,6 +261,34 @@ def change_need(
 
 
 @transaction.atomic
+def meet_need_by_referral(*, need: Need, by: User, referral_code: str) -> Need:
+    """The service a need was referred to was delivered: the need is met. Called by the
+    referrals app when the provider's focal point records the outcome; the focal point
+    does not hold the case, so the holding-cell check of change_need does not apply."""
+    locked = Need.objects.select_for_update().select_related("case").get(pk=need.pk)
+    if locked.status == NeedStatus.MET:
+        return locked
+    previous = locked.status
+    locked.status = NeedStatus.MET
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    _event(
+        locked.case,
+        by,
+        EventKind.NEED_CHANGED,
+        {"need": locked.pk, "status": [previous, NeedStatus.MET], "referral": referral_code},
+    )
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        target=locked,
+        details={"fields": ["status"], "version": locked.version, "referral": referral_code},
+    )
+    return locked
+
+
+@transaction.atomic
 def add_note(*, case: Case, by: User, text: str, confidential: bool = False) -> Note:
     _holding_member(by, case)
     if not text.strip():
