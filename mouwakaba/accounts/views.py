@@ -22,7 +22,7 @@ from mouwakaba.core.models import AuditAction, AuditEvent
 from mouwakaba.territories.models import Cell
 
 from .forms import LOCKED_OUT, LoginForm
-from .models import Membership, User
+from .models import Membership, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -75,6 +75,10 @@ def home(request: HttpRequest) -> HttpResponse:
             .within(membership.territory)
             .select_related("cell_type", "territory")
         )
+    # Cells, provinces and the region follow their figures on the indicators dashboard.
+    context["has_dashboard"] = user.has_role(
+        Role.CELL_AGENT, Role.CELL_HEAD, Role.PROVINCIAL_COORDINATOR, Role.REGIONAL_COORDINATOR
+    )
     if user.can_read_audit:
         since = timezone.now() - timedelta(days=1)
         recent = AuditEvent.objects.filter(at__gte=since)

@@ -147,7 +147,7 @@ def generate(rng: random.Random, index: int, ctx: Context) -> tuple[Person, list
     values["survivor_of_violence"] = rng.random() < (0.04 if sex == "F" else 0.01)
     # Drawn from their own generator, so that the main draws (and so the ids) stay as
     # they were before these facts existed.
-    facts = random.Random(index * 7919 + 17)
+    facts = random.Random(index * 7919 + 17)  # noqa: S311 - demo data, not secrets
     if population in ("foreign", "returnee"):
         years = facts.choice([0, 0, 1, 1, 2, 3, 5, 8])
         values["in_morocco_since"] = today - timedelta(days=years * 365 + facts.randrange(365))

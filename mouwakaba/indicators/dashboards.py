@@ -1,0 +1,338 @@
+"""What the dashboards and the programme report show, assembled from aggregate queries:
+tiles, tables and charts for a period and an area."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from mouwakaba.cases.models import ACTIVE_STATUSES, Case, CaseStatus, Task
+
+from . import charts, compute, definitions, gender, suppression
+from .areas import Area
+from .compute import DIMENSION_LABELS, Breakdown, Row
+from .definitions import Indicator
+from .labels import Labels
+from .periods import Period, last_months
+
+DASHBOARD_CODES = (
+    "persons_received",
+    "registrations",
+    "cases_opened",
+    "cases_closed",
+    "needs",
+    "referrals_made",
+    "referrals_completed",
+    "referral_completion_rate",
+    "median_days_to_service",
+    "expired_referrals",
+    "transfers",
+    "open_cases_overdue",
+)
+MAP_DEFAULT = "persons_received"
+# The provinces drawn on the region map (data/indicators/oriental_provinces.geojson).
+ORIENTAL = ("MA-OUJ", "MA-BER", "MA-NAD", "MA-DRI", "MA-TAI", "MA-JRA", "MA-GUF", "MA-FIG")
+REPORT_SPLITS = (
+    "age_group",
+    "population",
+    "legal_status",
+    "nationality",
+    "need_domain",
+    "service_type",
+    "province",
+    "cell",
+)
+
+
+def _series() -> list[charts.Series]:
+    return [
+        charts.Series("F", _("Women"), "series-f"),
+        charts.Series("M", _("Men"), "series-m"),
+    ]
+
+
+@dataclass
+class Table:
+    """A data table: what a chart shows, for screen readers and for copying."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[Any]]
+    chart: SafeString | None = None
+    note: str = ""
+
+    @property
+    def html(self) -> SafeString:
+        """The table as HTML, built here rather than by a template include: a report
+        holds a hundred tables and the template engine would dominate its time."""
+        head = format_html_join("", '<th scope="col">{}</th>', ((h,) for h in self.headers))
+        if self.rows:
+            body = format_html_join(
+                "",
+                "<tr>{}</tr>",
+                (
+                    (
+                        format_html(
+                            '<th scope="row">{}</th>{}',
+                            row[0],
+                            format_html_join("", "<td>{}</td>", ((_shown(v),) for v in row[1:])),
+                        ),
+                    )
+                    for row in self.rows
+                ),
+            )
+        else:
+            body = format_html(
+                '<tr><td colspan="{}" class="empty">{}</td></tr>',
+                len(self.headers),
+                _("Nothing counted in this period."),
+            )
+        return format_html(
+            '<div class="table-wrap"><table class="figures"><caption>{}</caption>'
+            "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+            self.caption,
+            head,
+            body,
+        )
+
+
+def _shown(value: Any) -> Any:
+    return "–" if value is None else localize(value)
+
+
+@dataclass
+class Tile:
+    indicator: Indicator
+    total: Any
+    women: Any
+    men: Any
+    available: bool
+
+
+@dataclass
+class Section:
+    indicator: Indicator
+    tile: Tile
+    tables: list[Table] = field(default_factory=list)
+
+
+def _value(row: Row | None, indicator: Indicator, suppress: bool) -> Any:
+    if row is None:
+        return 0 if indicator.is_count else None
+    if suppress:
+        return suppression.figure(row.value, row.base, is_count=indicator.is_count)
+    return row.value
+
+
+def _by(rows: Sequence[Row], *dims: str) -> dict[tuple[str, ...], Row]:
+    return {tuple(row.keys[d] for d in dims): row for row in rows}
+
+
+def _kind(indicator: Indicator) -> str:
+    return compute.MEASURES[indicator.measure].kind
+
+
+def tile(indicator: Indicator, result: Breakdown, suppress: bool = False) -> Tile:
+    by_sex = _by(result.by_sex, "sex")
+    return Tile(
+        indicator,
+        _value(result.total, indicator, suppress),
+        _value(by_sex.get(("F",)), indicator, suppress),
+        _value(by_sex.get(("M",)), indicator, suppress),
+        compute.is_available(indicator),
+    )
+
+
+def split_table(
+    indicator: Indicator,
+    result: Breakdown,
+    dimension: str,
+    labels: Labels,
+    *,
+    suppress: bool,
+    rtl: bool,
+    with_chart: bool = False,
+) -> Table:
+    """Women, men and everyone for each value of ``dimension``."""
+    rows = result.splits[dimension]
+    totals = compute.fold(rows, [dimension], _kind(indicator))
+    values = [row.keys[dimension] for row in totals]
+    cells = _by(rows, dimension, "sex")
+    total_by = _by(totals, dimension)
+    table_rows = []
+    chart_items = []
+    for value in values:
+        women, men = cells.get((value, "F")), cells.get((value, "M"))
+        everyone = total_by.get((value,))
+        name = labels(dimension, value)
+        table_rows.append(
+            [
+                name,
+                _value(women, indicator, suppress),
+                _value(men, indicator, suppress),
+                _value(everyone, indicator, suppress),
+            ]
+        )
+        chart_items.append((name, {"F": women.value if women else 0, "M": men.value if men else 0}))
+    caption = _("%(indicator)s by %(split)s") % {
+        "indicator": indicator.label,
+        "split": DIMENSION_LABELS[dimension],
+    }
+    chart = (
+        charts.bar_chart(caption, chart_items, _series(), rtl=rtl)
+        if with_chart and chart_items
+        else None
+    )
+    return Table(
+        caption,
+        [str(DIMENSION_LABELS[dimension]).capitalize(), _("Women"), _("Men"), _("Total")],
+        table_rows,
+        chart,
+    )
+
+
+def monthly_chart(area: Area, period: Period, *, rtl: bool) -> Table:
+    """Cases opened in the twelve months up to the period's end, women and men."""
+    months = last_months(period.end, 12)
+    counts = compute.cases_opened_by_month(area, months)
+    items: list[tuple[str, dict[str, float | int | None]]] = []
+    rows: list[list[Any]] = []
+    for month in months:
+        women, men = counts.get((month.code, "F"), 0), counts.get((month.code, "M"), 0)
+        items.append((f"{month.start:%m/%y}", {"F": women, "M": men}))
+        rows.append([f"{month.start:%m/%Y}", women, men, women + men])
+    caption = _("Cases opened by month, women and men")
+    return Table(
+        caption,
+        [_("Month"), _("Women"), _("Men"), _("Total")],
+        rows,
+        charts.column_chart(caption, items, _series(), rtl=rtl),
+    )
+
+
+def caseload(user: Any, area: Area) -> dict[str, Any]:
+    """The cell's work today, through the scoped door: active cases by status, overdue."""
+    cases = Case.objects.visible_to(user).filter(cell_id__in=sorted(area.cell_ids))
+    by_status = dict(
+        cases.filter(status__in=ACTIVE_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    overdue_tasks = (
+        Task.objects.overdue().filter(case__in=cases.filter(status__in=ACTIVE_STATUSES)).count()
+    )
+    return {
+        "statuses": [
+            (CaseStatus(status).label, by_status.get(status, 0)) for status in ACTIVE_STATUSES
+        ],
+        "active": sum(by_status.values()),
+        "overdue_tasks": overdue_tasks,
+    }
+
+
+def parts_table(results: dict[str, Breakdown], child: str, labels: Labels) -> Table:
+    """Every dashboard figure for each part of the area (provinces or cells)."""
+    shown = [definitions.get(code) for code in DASHBOARD_CODES]
+    indicators = [indicator for indicator in shown if indicator is not None]
+    folded = {
+        indicator.code: _by(
+            compute.fold(results[indicator.code].splits[child], [child], _kind(indicator)), child
+        )
+        for indicator in indicators
+    }
+    parts = sorted({key[0] for rows in folded.values() for key in rows})
+    return Table(
+        _("Figures by part of the territory"),
+        [str(DIMENSION_LABELS[child]).capitalize(), *[indicator.label for indicator in indicators]],
+        [
+            [
+                labels(child, part),
+                *[
+                    _value(folded[indicator.code].get((part,)), indicator, False)
+                    for indicator in indicators
+                ],
+            ]
+            for part in parts
+        ],
+    )
+
+
+def dashboard(user: Any, period: Period, area: Area, *, figure: str, rtl: bool) -> dict[str, Any]:
+    labels = Labels()
+    child = area.child_dimension
+    provinces = compute.province_of_cells(area.cell_ids)
+    tiles, results = [], {}
+    for code in DASHBOARD_CODES:
+        indicator = definitions.require(code)
+        splits = [child, "need_domain"] if code == "needs" else [child]
+        result = compute.breakdown(indicator, period, area, splits, cell_provinces=provinces)
+        results[code] = result
+        tiles.append(tile(indicator, result))
+    needs = definitions.require("needs")
+    needs_result = results["needs"]
+    context: dict[str, Any] = {
+        "tiles": tiles,
+        "monthly": monthly_chart(area, period, rtl=rtl),
+        "needs_table": split_table(
+            needs, needs_result, "need_domain", labels, suppress=False, rtl=rtl, with_chart=True
+        ),
+    }
+    # The parts of the area (provinces of the region, cells of a province), every figure.
+    if area.cell is None:
+        context["parts"] = parts_table(results, child, labels)
+    if child == "province":
+        chosen = definitions.get(figure) or definitions.require(MAP_DEFAULT)
+        by_province = _by(
+            compute.fold(results[chosen.code].splits["province"], ["province"], _kind(chosen)),
+            "province",
+        )
+        empty: float | int | None = 0 if chosen.is_count else None
+        values: dict[str, float | int | None] = dict.fromkeys(ORIENTAL, empty)
+        values.update({code: row.value for (code,), row in by_province.items()})
+        context["map"] = charts.region_map(
+            _("Map of the region: %(indicator)s by province") % {"indicator": chosen.label},
+            values,
+            labels.places,
+        )
+        context["map_figure"] = chosen
+        context["map_rows"] = [
+            (code, labels("province", code), values.get(code)) for code in ORIENTAL
+        ]
+        peak = max([float(v or 0) for v in values.values()] + [0.0])
+        context["map_legend"] = charts.legend(peak)
+    if area.cell is not None:
+        context["caseload"] = caseload(user, area)
+    context["gaps"] = gender.gender_gaps(
+        period, area, parts=False, trend=False, needs_by_domain=needs_result.splits["need_domain"]
+    )[:5]
+    context["labels"] = labels
+    return context
+
+
+def report(period: Period, area: Area, *, rtl: bool) -> dict[str, Any]:
+    """Every indicator, disaggregated, suppressed for print."""
+    labels = Labels()
+    provinces = compute.province_of_cells(area.cell_ids)
+    splits = [
+        d for d in REPORT_SPLITS if not (d == "province" and area.child_dimension != "province")
+    ]
+    sections = []
+    for indicator in definitions.all_indicators():
+        result = compute.breakdown(indicator, period, area, splits, cell_provinces=provinces)
+        section = Section(indicator, tile(indicator, result, suppress=True))
+        if compute.is_available(indicator):
+            for dimension in splits:
+                if dimension in result.splits and result.splits[dimension]:
+                    section.tables.append(
+                        split_table(indicator, result, dimension, labels, suppress=True, rtl=rtl)
+                    )
+        sections.append(section)
+    return {"sections": sections, "gaps": gender.gender_gaps(period, area), "labels": labels}
