@@ -15,6 +15,14 @@ And the hard negatives a registry is full of: namesakes (the commonest names are
 common, so many "Mohamed Alaoui" share a decade), siblings sharing a family name and a
 phone, fathers and sons with the same name, twins, an association's phone given by many.
 
+Two things the generator used to do that no desk does, fixed (they labelled as different
+persons records that nothing could tell apart, or wrote names no one writes): a sibling or
+a twin drawn with the person's own given name (twins "Mohamed" and "Mohamed", same
+birth date, same phone), and a compound name shortened to its particle ("Ben Salah"
+written "Ben", «ايت الطيب» written «ايت», "Abd El Kader" written "Abd"). Each record
+carries tags saying what the desk did (``Registry.tags``), from which
+``difficulties`` tells what makes a true pair hard.
+
 Run it to see a sample: ``.venv/bin/python bench/matching_data.py [records] [seed]``.
 """
 
@@ -183,6 +191,9 @@ class Person:
 class Registry:
     records: list[PersonRecord]
     person_of: list[int]  # the person behind each record
+    # What the desk did to each record (see ``Generator.record``): "swapped", "typo"
+    # (a typo or a respelling in a name), "shortened" (a compound name cut or joined).
+    tags: list[frozenset[str]]
 
     def true_pairs(self) -> set[tuple[int, int]]:
         by_person: dict[int, list[int]] = {}
@@ -203,6 +214,35 @@ def names_script(record: PersonRecord) -> str:
 def is_cross_script(a: PersonRecord, b: PersonRecord) -> bool:
     """One record in Arabic script only, the other in Latin only."""
     return {names_script(a), names_script(b)} == {"ar", "lat"}
+
+
+DIFFICULTIES = ("cross-script", "swapped", "typo", "DOB differs", "DOB missing")
+
+
+def difficulties(registry: Registry, i: int, j: int) -> set[str]:
+    """What makes the pair (i, j) hard, among ``DIFFICULTIES``: one record in Arabic
+    script only and the other in Latin only; given and family names swapped on one of
+    them only; a typo or respelling in a name of either; both birth dates known (a date or
+    a year) but different (another year, another day, an approximate year); a birth date
+    missing on either side."""
+    a, b = registry.records[i], registry.records[j]
+    found = set()
+    if is_cross_script(a, b):
+        found.add("cross-script")
+    if ("swapped" in registry.tags[i]) != ("swapped" in registry.tags[j]):
+        found.add("swapped")
+    if "typo" in registry.tags[i] | registry.tags[j]:
+        found.add("typo")
+    if a.year_of_birth is None or b.year_of_birth is None:
+        found.add("DOB missing")
+    elif (
+        a.year_of_birth != b.year_of_birth
+        or a.birth_date_approximate
+        or b.birth_date_approximate
+        or (a.birth_date is not None and b.birth_date is not None and a.birth_date != b.birth_date)
+    ):
+        found.add("DOB differs")
+    return found
 
 
 class _Picker:
@@ -235,6 +275,7 @@ class Generator:
         # Phones that many give: an association's, a cell's, a shelter's.
         self.hub_phones = [self._new_phone() for _ in range(40)]
         self.next_ident = 0
+        self.tags: set[str] = set()  # what the last call of record() did
 
     # -- persons --------------------------------------------------------------------------
 
@@ -304,6 +345,11 @@ class Generator:
             )
         sex = "M" if rng.random() < 0.5 else "F"
         given = (male if sex == "M" else female).pick(rng)
+        # Parents do not give two of their children one name: a sibling or a twin drawn
+        # with the person's own given name would be a second record of the person in all
+        # but the label (same names, family, phone, and for twins the birth date).
+        while kind in ("sibling", "twin") and given is person.given:
+            given = (male if sex == "M" else female).pick(rng)
         birth = self._birth()
         if kind == "twin":
             birth = person.birth
@@ -334,6 +380,7 @@ class Generator:
         usually made from papers; later ones are more often from what was heard."""
         rng = self.rng
         noise = 0.5 if careful else 1.0
+        self.tags = set()
         given_ar = family_ar = given_lat = family_lat = ""
         if scripts in ("ar", "both"):
             given_ar = self._arabic(person.given, noise)
@@ -342,6 +389,7 @@ class Generator:
             given_lat = self._latin(person.given, person.given_latin, noise)
             family_lat = self._latin(person.family, person.family_latin, noise)
         if rng.random() < 0.04 * noise:  # given and family swapped
+            self.tags.add("swapped")
             given_ar, family_ar = family_ar, given_ar
             given_lat, family_lat = family_lat, given_lat
         if rng.random() < 0.02 * noise:  # family name left out
@@ -410,11 +458,17 @@ class Generator:
         text = own if rng.random() < 0.6 else _weighted_spelling(rng, name)
         if rng.random() < 0.12 * noise:
             text = _respell(rng, text)
+            self.tags.add("typo")
         if rng.random() < 0.07 * noise:
             text = _typo(rng, text)
+            self.tags.add("typo")
         if " " in text and rng.random() < 0.15 * noise:
             words = text.split(" ")
-            text = rng.choice([words[0], "".join(words), "-".join(words)])
+            # A name led by a particle ("Ben Ali", "Ait Tayeb", "Abd El Kader", "El Hadi")
+            # is joined or hyphenated, never cut down to the particle.
+            cut = [] if words[0].lower() in _LATIN_PARTICLES else [words[0]]
+            text = rng.choice([*cut, "".join(words), "-".join(words)])
+            self.tags.add("shortened")
         roll = rng.random()
         if roll < 0.3:
             text = text.upper()
@@ -430,11 +484,16 @@ class Generator:
         roll = rng.random()
         if roll < 0.08 * noise:
             text = _arabic_typo(rng, text)
+            self.tags.add("typo")
         elif roll < 0.16 * noise:  # hamza and ta marbuta as typed in a hurry
             text = text.replace("أ", "ا").replace("إ", "ا").replace("ة", "ه")
         if " " in text and rng.random() < 0.2 * noise:
             words = text.split(" ")
-            text = rng.choice([words[0], "".join(words)]) if len(words) == 2 else text
+            if len(words) == 2:
+                # «بن علي» and «ايت الطيب» are joined, never cut down to the particle.
+                cut = [] if words[0] in _ARABIC_PARTICLES else [words[0]]
+                text = rng.choice([*cut, "".join(words)])
+                self.tags.add("shortened")
         return text
 
     # -- the registry ---------------------------------------------------------------------
@@ -443,6 +502,7 @@ class Generator:
         rng = self.rng
         records: list[PersonRecord] = []
         person_of: list[int] = []
+        tags: list[frozenset[str]] = []
         recent: list[Person] = []
         while len(records) < size:
             if recent and rng.random() < RELATIVE_RATE:
@@ -461,7 +521,8 @@ class Generator:
                 scripts = self._scripts(person, arabic_names, copy)
                 records.append(self.record(person, scripts=scripts, careful=copy == 0))
                 person_of.append(person.ident)
-        return Registry(records[:size], person_of[:size])
+                tags.append(frozenset(self.tags))
+        return Registry(records[:size], person_of[:size], tags[:size])
 
     def _scripts(self, person: Person, arabic_names: bool, copy: int) -> str:
         rng = self.rng
@@ -470,6 +531,35 @@ class Generator:
         if person.origin == "west_africa":
             return rng.choices(["lat", "both", "ar"], [90, 6, 4])[0]
         return rng.choices(["both", "ar", "lat"], [40, 30, 30])[0]
+
+
+_LATIN_PARTICLES = frozenset(
+    [
+        "ben",
+        "bin",
+        "ibn",
+        "bent",
+        "bint",
+        "ait",
+        "aït",
+        "ould",
+        "abd",
+        "abdel",
+        "abdou",
+        "abdoul",
+        "abou",
+        "abu",
+        "bou",
+        "el",
+        "al",
+        "sidi",
+        "moulay",
+        "lalla",
+    ]
+)
+_ARABIC_PARTICLES = frozenset(
+    ["بن", "ابن", "بنت", "ايت", "آيت", "ولد", "عبد", "ابو", "بو", "سيدي", "مولاي", "لالة"]
+)
 
 
 def _respell(rng: random.Random, text: str) -> str:

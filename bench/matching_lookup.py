@@ -44,35 +44,20 @@ def main() -> None:
 
     from dataclasses import replace
 
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from tqdm import tqdm
 
     from mouwakaba.accounts.models import User
-    from mouwakaba.people.duplicates import find_candidates, keys_of, record_of
-    from mouwakaba.people.models import Document, Person, PersonMatchKey
+    from mouwakaba.people.duplicates import find_candidates, record_of, rekey
+    from mouwakaba.people.models import Person, PersonMatchKey
 
     total = Person.objects.count()
     if not total:
         sys.exit("The benchmark database is empty: run bench/registry.py first.")
     if args.rekey:
-        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-        with tqdm(total=len(ids), unit="p", desc="match keys") as bar:
-            for start in range(0, len(ids), 5000):
-                chunk = ids[start : start + 5000]
-                numbers: dict[object, list[str]] = {}
-                for person_id, number in Document.objects.filter(person_id__in=chunk).values_list(
-                    "person_id", "number"
-                ):
-                    numbers.setdefault(person_id, []).append(number)
-                with transaction.atomic():
-                    PersonMatchKey.objects.filter(person_id__in=chunk).delete()
-                    PersonMatchKey.objects.bulk_create(
-                        PersonMatchKey(person=p, key=key)
-                        for p in Person.objects.filter(pk__in=chunk)
-                        for key in keys_of(record_of(p, numbers.get(p.pk, [])))
-                    )
-                bar.update(len(chunk))
+        with tqdm(total=total, unit="p", desc="match keys") as bar:
+            rekey(progress=lambda done, _total: bar.update(done))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
 

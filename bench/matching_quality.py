@@ -1,16 +1,22 @@
-"""Quality and speed of duplicate detection on a synthetic registry.
+"""Quality and speed of duplicate detection on a synthetic registry, beside Splink.
 
-    .venv/bin/python bench/matching_quality.py                 # 100,000 records
+    .venv/bin/python bench/matching_quality.py                 # 100,000 records, 2 processes
     .venv/bin/python bench/matching_quality.py --size 1000000  # the 1M mode
+    .venv/bin/python bench/matching_quality.py --no-splink     # our engine only
     .venv/bin/python bench/matching_quality.py --variants none # without variant tables
 
-Generates a registry with known duplicates (``matching_data.py``, seed 1 by default),
-files every record under its blocking keys, compares the candidate pairs and prints:
-precision, recall and F1 of "match" (score ≥ the match threshold), the recall of
-"possible", the same recall on cross-script pairs (one record with Arabic names only, the
-other with Latin names only), blocking recall (true pairs that share a key at all), pairs
-compared per record, and records per second for the whole run (preparing, keying,
-pairing, scoring) in one process — or in ``--jobs`` processes for the scoring.
+Generates a registry with known duplicates (``matching_data.py``, seed 1 by default) and
+runs the full batch as ``find_duplicates`` would: every record prepared and filed under
+its blocking keys, every record looking up its candidates among the records before it
+(within the registration-time budget), every candidate pair scored. Prints pairwise
+precision, recall and F1 of "match" (score ≥ MATCH_THRESHOLD from settings), the recall
+of "possible" and the share sent to review (possible, not match), recall per difficulty
+(cross-script, swapped, typo, DOB differs, DOB missing; see ``matching_data.difficulties``),
+blocking recall, pairs per record, the batch time, records/s and peak memory; then runs
+Splink (DuckDB) on the same records in its own process and prints the same table.
+
+The lookup of one record (``--lookups``) is timed too: keys, the budget, the candidates'
+comparison, in process (the database part is measured by bench/registry.py).
 """
 
 from __future__ import annotations
@@ -19,14 +25,20 @@ import argparse
 import bisect
 import itertools
 import multiprocessing
+import os
+import random
 import resource
+import statistics
 import sys
+import tempfile
 import time
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from matching_data import generate, is_cross_script
+import matching_splink
+from matching_data import DIFFICULTIES, Registry, difficulties, generate
 
 from mouwakaba.people.matching import (
     DEFAULT_CANDIDATE_BUDGET,
@@ -39,6 +51,8 @@ from mouwakaba.people.matching import (
     PreparedRecord,
     RegistryStats,
     VariantTable,
+    blocking,
+    keys_within_budget,
 )
 from mouwakaba.people.matching.variants import DATA_DIR
 
@@ -49,45 +63,60 @@ VARIANT_CHOICES = {
     "both": ("name_variants.csv", "name_variants_anr.csv"),
 }
 
-_worker: tuple[Matcher, list[PreparedRecord], RegistryStats] | None = None
+
+def settings_thresholds() -> tuple[float, float]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mouwakaba.settings")
+    from django.conf import settings
+
+    return float(settings.MATCH_THRESHOLD), float(settings.POSSIBLE_THRESHOLD)
 
 
-def _score_chunk(pairs: Sequence[tuple[int, int]]) -> list[float]:
-    assert _worker is not None
-    matcher, prepared, stats = _worker
-    return [matcher.score(prepared[i], prepared[j], stats) for i, j in pairs]
+# What the forked workers read (inherited, never pickled).
+_shared: dict[str, object] = {}
+
+Scored = tuple[array, array, array]  # i, j, score
 
 
-def main() -> None:
-    global _worker  # the pool's workers inherit it by fork
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=1, help="processes for scoring")
-    parser.add_argument("--variants", choices=sorted(VARIANT_CHOICES), default="both")
-    parser.add_argument("--weights", type=Path, default=None)
-    parser.add_argument("--match", type=float, default=DEFAULT_MATCH_THRESHOLD)
-    parser.add_argument("--possible", type=float, default=DEFAULT_POSSIBLE_THRESHOLD)
-    parser.add_argument("--max-block-size", type=int, default=DEFAULT_MAX_BLOCK_SIZE)
-    parser.add_argument("--budget", type=int, default=DEFAULT_CANDIDATE_BUDGET)
-    parser.add_argument("--show-errors", type=int, default=0, help="print some misses")
-    parser.add_argument(
-        "--no-frequencies", action="store_true", help="no term-frequency adjustment"
-    )
-    args = parser.parse_args()
+def _pair_and_score(part: tuple[int, int]) -> Scored:
+    """Pair and score the records j ≡ part[0] (mod part[1])."""
+    matcher: Matcher = _shared["matcher"]  # type: ignore[assignment]
+    prepared: list[PreparedRecord] = _shared["prepared"]  # type: ignore[assignment]
+    index: dict[str, list[int]] = _shared["index"]  # type: ignore[assignment]
+    stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
+    budget: int = _shared["budget"]  # type: ignore[assignment]
+    max_block: int = _shared["max_block"]  # type: ignore[assignment]
+    first, step = part
+    left, right, scores = array("i"), array("i"), array("d")
+    score = matcher.score
+    for j in range(first, len(prepared), step):
+        b = prepared[j]
+        looked_up = blocking.lookup_keys(b)
+        for i in blocking.partners(j, looked_up, index, budget, max_block):
+            left.append(i)
+            right.append(j)
+            scores.append(score(prepared[i], b, stats))
+    _shared["private_mb"] = _private_mb()
+    return left, right, scores
 
-    t0 = time.perf_counter()
-    registry = generate(args.size, args.seed)
-    records: list[PersonRecord] = registry.records
-    truth = registry.true_pairs()
-    generated = time.perf_counter()
-    print(f"registry: {len(records)} records, {len(truth)} true pairs ({generated - t0:.1f} s)")
 
-    variants = VariantTable.from_files(DATA_DIR / name for name in VARIANT_CHOICES[args.variants])
-    model = MatchModel.from_json(args.weights) if args.weights else MatchModel.from_json()
-    matcher = Matcher(model=model, variants=variants)
+def _private_mb() -> float:
+    """This process's memory that is its own (not shared copy-on-write with the parent),
+    in MB: what a forked worker adds to the machine's use. 0 where /proc is missing."""
+    try:
+        text = Path("/proc/self/smaps_rollup").read_text(encoding="ascii")
+    except OSError:
+        return 0.0
+    kb = sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("Private_"))
+    return kb / 1024
 
+
+def _worker_private(_: int) -> float:
+    return float(_shared.get("private_mb", 0.0))  # type: ignore[arg-type]
+
+
+def run_engine(
+    records: list[PersonRecord], matcher: Matcher, args: argparse.Namespace
+) -> tuple[Scored, dict[str, float]]:
     start = time.perf_counter()
     prepared = [matcher.prepare(record) for record in records]
     counts: Counter[str] = Counter()
@@ -96,117 +125,340 @@ def main() -> None:
             counts.update(matcher.frequency_keys(record))
     stats = RegistryStats(size=len(records), counts=counts)
     t_prepare = time.perf_counter()
-    pairs = list(
-        matcher.candidate_pairs(prepared, budget=args.budget, max_block_size=args.max_block_size)
+    index = blocking.file_records(blocking.blocking_keys(record) for record in prepared)
+    t_index = time.perf_counter()
+    _shared.update(
+        matcher=matcher,
+        prepared=prepared,
+        index=index,
+        stats=stats,
+        budget=args.budget,
+        max_block=args.max_block_size,
     )
-    t_block = time.perf_counter()
+    parts = [(k, args.jobs * 4) for k in range(args.jobs * 4)]
     if args.jobs > 1:
-        _worker = (matcher, prepared, stats)
-        size = 20_000
-        chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
         with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-            scores = [s for chunk in pool.map(_score_chunk, chunks) for s in chunk]
+            results = pool.map(_pair_and_score, parts, chunksize=1)
+            # Each worker's own memory once it has done its share (its peak, near enough:
+            # the pairs it holds grow to the end).
+            private = pool.map(_worker_private, range(args.jobs * 8), chunksize=1)
+            _shared["workers_mb"] = sum(sorted(set(private))[-args.jobs :])
     else:
-        scores = [matcher.score(prepared[i], prepared[j], stats) for i, j in pairs]
+        results = [_pair_and_score(part) for part in parts]
+    left, right, scores = array("i"), array("i"), array("d")
+    for a, b, c in results:
+        left.extend(a)
+        right.extend(b)
+        scores.extend(c)
     end = time.perf_counter()
-    elapsed = end - start
+    timing = {
+        "prepare": t_prepare - start,
+        "index": t_index - t_prepare,
+        "pair_score": end - t_index,
+        "total": end - start,
+        "keys": float(len(index)),
+    }
+    _shared["stats"] = stats
+    return (left, right, scores), timing
 
-    candidates = set(pairs)
-    matched = {pair for pair, score in zip(pairs, scores, strict=True) if score >= args.match}
-    possible = {pair for pair, score in zip(pairs, scores, strict=True) if score >= args.possible}
-    cross = {pair for pair in truth if is_cross_script(records[pair[0]], records[pair[1]])}
 
-    def recall(found: set[tuple[int, int]], among: set[tuple[int, int]]) -> float:
-        return len(found & among) / len(among) if among else float("nan")
+def time_lookups(
+    records: list[PersonRecord], matcher: Matcher, n: int, seed: int
+) -> tuple[float, float]:
+    """The engine's part of a registration-time lookup: a new record's keys, the budget
+    over the stored counts, comparing the candidates. p50 and p95 in ms."""
+    prepared: list[PreparedRecord] = _shared["prepared"]  # type: ignore[assignment]
+    index: dict[str, list[int]] = _shared["index"]  # type: ignore[assignment]
+    stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
+    rng = random.Random(seed)
+    fresh = Matcher(model=matcher.model, variants=matcher.variants)  # cold caches
+    times = []
+    for _ in range(n):
+        record = records[rng.randrange(len(records))]
+        t = time.perf_counter()
+        new = fresh.prepare(record)
+        lookup = blocking.lookup_keys(new)
+        counts = {key: len(index[key]) for key in lookup if key in index}
+        chosen = keys_within_budget(counts)
+        ids = {i for key in chosen for i in index[key]}
+        for i in ids:
+            fresh.compare(
+                new, prepared[i], stats=stats, match_threshold=0.9, possible_threshold=0.3
+            )
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * len(times))]
 
-    tp = len(matched & truth)
-    precision = tp / len(matched) if matched else float("nan")
-    rec = tp / len(truth)
-    f1 = 2 * precision * rec / (precision + rec) if tp else 0.0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def report(
+    name: str,
+    registry: Registry,
+    scored: Scored,
+    match: float,
+    possible: float,
+    seconds: float,
+    peak_mb: float,
+    detail: str,
+    also: Sequence[tuple[float, float]] = (),
+) -> dict[str, float]:
+    records, person_of = registry.records, registry.person_of
+    left, right, scores = scored
+    truth = registry.true_pairs()
+    n_true = len(truth)
+    true_score: dict[tuple[int, int], float] = {}
+    matched = possible_n = matched_true = possible_true = 0
+    for i, j, s in zip(left, right, scores, strict=True):
+        same = person_of[i] == person_of[j]
+        if same:
+            key = (i, j) if i < j else (j, i)
+            true_score[key] = max(s, true_score.get(key, -1.0))
+        if s >= match:
+            matched += 1
+            matched_true += same
+        elif s >= possible:
+            possible_n += 1
+            possible_true += same
+    precision = matched_true / matched if matched else float("nan")
+    recall = matched_true / n_true
+    f1 = 2 * precision * recall / (precision + recall) if matched_true else 0.0
+    found_possible = (matched_true + possible_true) / n_true
+    print(f"\n== {name}: {len(records):,} records, {n_true:,} true pairs ({detail})")
+    print(f"match (≥ {match}):   precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}")
     print(
-        f"variants: {args.variants} ({len(variants)} spellings); thresholds {args.match} / {args.possible}"
+        f"possible (≥ {possible}): recall {found_possible:.4f}; sent to review "
+        f"{possible_n:,} pairs ({1000 * possible_n / len(records):.1f} per 1,000 records, "
+        f"{possible_true / max(1, possible_n):.0%} of them true)"
     )
-    print(f"match:     precision {precision:.4f}  recall {rec:.4f}  F1 {f1:.4f}")
+    by_kind: dict[str, list[int]] = {kind: [0, 0, 0, 0] for kind in DIFFICULTIES}
+    for i, j in truth:
+        s = true_score.get((i, j))
+        for kind in difficulties(registry, i, j):
+            counts = by_kind[kind]
+            counts[0] += 1
+            counts[1] += s is not None
+            counts[2] += s is not None and s >= possible
+            counts[3] += s is not None and s >= match
+    print(f"{'recall by difficulty':22} {'pairs':>7} {'match':>7} {'possible':>9} {'blocked':>8}")
+    for kind, (total, blocked, poss, mat) in by_kind.items():
+        if total:
+            print(
+                f"  {kind:20} {total:7,} {mat / total:7.3f} {poss / total:9.3f} {blocked / total:8.3f}"
+            )
     print(
-        f"possible:  precision {len(possible & truth) / max(1, len(possible)):.4f}  recall {recall(possible, truth):.4f}"
+        f"blocking recall {len(true_score) / n_true:.4f}; pairs compared {len(scores):,} "
+        f"({len(scores) / len(records):.1f} per record)"
     )
     print(
-        f"cross-script pairs: {len(cross)}  recall match {recall(matched, cross):.4f}  possible {recall(possible, cross):.4f}  blocked {recall(candidates, cross):.4f}"
-    )
-    print(
-        f"blocking recall {recall(candidates, truth):.4f}  pairs compared {len(pairs)}  per record {len(pairs) / len(records):.1f}"
-    )
-    print(
-        f"time: prepare {t_prepare - start:.1f} s, block {t_block - t_prepare:.1f} s, "
-        f"score {end - t_block:.1f} s ({args.jobs} process{'es' if args.jobs > 1 else ''}); "
-        f"{len(records) / elapsed:,.0f} records/s, {len(pairs) / max(1e-9, end - t_block):,.0f} pairs/s; "
+        f"full batch {seconds:.1f} s, {len(records) / seconds:,.0f} records/s; "
         f"peak memory {peak_mb:,.0f} MB"
     )
-    # The best threshold for F1 on this registry, and precision and recall by threshold.
-    ranked = sorted(
-        ((score, pair in truth) for score, pair in zip(scores, pairs, strict=True)), reverse=True
-    )
-    hits_above = list(itertools.accumulate(int(true) for _, true in ranked))
+    order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    hits = list(itertools.accumulate(int(person_of[left[k]] == person_of[right[k]]) for k in order))
     best_f1, best_threshold = 0.0, 1.0
-    for k, (score, _) in enumerate(ranked):
-        f = 2 * hits_above[k] / (k + 1 + len(truth))
+    for rank, k in enumerate(order):
+        f = 2 * hits[rank] / (rank + 1 + n_true)
         if f > best_f1:
-            best_f1, best_threshold = f, score
-    print(f"best F1 on this registry {best_f1:.4f} at threshold {best_threshold:.3f}")
-    descending = [-score for score, _ in ranked]
+            best_f1, best_threshold = f, scores[k]
+    descending = [-scores[k] for k in order]
     curve = []
-    for threshold in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99):
+    for threshold in (0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 0.995, 0.999):
         found = bisect.bisect_right(descending, -threshold)
-        hits = hits_above[found - 1] if found else 0
-        curve.append(f"{threshold}: P {hits / max(1, found):.3f} R {hits / len(truth):.3f}")
+        h = hits[found - 1] if found else 0
+        curve.append(f"{threshold}: P {h / max(1, found):.3f} R {h / n_true:.3f}")
+    print(f"best F1 {best_f1:.4f} at threshold {best_threshold:.4f}")
     print("by threshold  " + "; ".join(curve))
-    if args.show_errors:
-        _show_errors(
-            matcher, stats, records, truth, matched, candidates, pairs, scores, args.show_errors
-        )
+    for other_match, other_possible in also:
+        _brief(registry, scored, true_score, other_match, other_possible)
+    return {"precision": precision, "recall": recall, "f1": f1}
 
 
-def _show_errors(
-    matcher: Matcher,
-    stats: RegistryStats,
-    records: list[PersonRecord],
-    truth: set[tuple[int, int]],
-    matched: set[tuple[int, int]],
-    candidates: set[tuple[int, int]],
-    pairs: list[tuple[int, int]],
-    scores: list[float],
-    limit: int,
+def _brief(
+    registry: Registry,
+    scored: Scored,
+    true_score: dict[tuple[int, int], float],
+    match: float,
+    possible: float,
 ) -> None:
-    score_of = dict(zip(pairs, scores, strict=True))
-    misses = sorted(truth - matched)
+    """One line at other thresholds: the same scores, read differently."""
+    person_of = registry.person_of
+    _, _, scores = scored
+    left, right = scored[0], scored[1]
+    matched = sum(s >= match for s in scores)
+    review = sum(possible <= s < match for s in scores)
+    n_true = len(registry.true_pairs())
+    tp = sum(s >= match for s in true_score.values())
+    found = sum(s >= possible for s in true_score.values())
+    precision = tp / max(1, matched)
+    recall = tp / n_true
+    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+    cross = [
+        true_score.get(pair)
+        for pair in registry.true_pairs()
+        if "cross-script" in difficulties(registry, *pair)
+    ]
+    cross_match = sum(s is not None and s >= match for s in cross) / max(1, len(cross))
+    cross_possible = sum(s is not None and s >= possible for s in cross) / max(1, len(cross))
+    del person_of, left, right
+    print(
+        f"at match ≥ {match} / possible ≥ {possible}: precision {precision:.4f} recall "
+        f"{recall:.4f} F1 {f1:.4f}; possible recall {found / n_true:.4f}, review "
+        f"{1000 * review / len(registry.records):.1f} per 1,000 records; cross-script "
+        f"{cross_match:.3f} / {cross_possible:.3f}"
+    )
+
+
+def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    match_default, possible_default = settings_thresholds()
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2, help="processes for pairing and scoring")
+    parser.add_argument("--variants", choices=sorted(VARIANT_CHOICES), default="both")
+    parser.add_argument("--weights", type=Path, default=None)
+    parser.add_argument("--match", type=float, default=match_default)
+    parser.add_argument("--possible", type=float, default=possible_default)
+    parser.add_argument("--max-block-size", type=int, default=DEFAULT_MAX_BLOCK_SIZE)
+    parser.add_argument("--budget", type=int, default=DEFAULT_CANDIDATE_BUDGET)
+    parser.add_argument("--lookups", type=int, default=500, help="registration lookups to time")
+    parser.add_argument("--show-errors", type=int, default=0, help="print some misses")
+    parser.add_argument("--no-splink", action="store_true", help="our engine only")
+    parser.add_argument(
+        "--no-frequencies", action="store_true", help="no term-frequency adjustment"
+    )
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    registry = generate(args.size, args.seed)
+    records = registry.records
+    print(
+        f"registry: {len(records):,} records, seed {args.seed} "
+        f"({time.perf_counter() - t0:.1f} s to generate, not counted)"
+    )
+    variants = VariantTable.from_files(DATA_DIR / name for name in VARIANT_CHOICES[args.variants])
+    model = MatchModel.from_json(args.weights) if args.weights else MatchModel.from_json()
+    matcher = Matcher(model=model, variants=variants)
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    # The engine's own defaults, when settings differ (recommended values, see matcher.py).
+    also = [
+        pair
+        for pair in ((DEFAULT_MATCH_THRESHOLD, DEFAULT_POSSIBLE_THRESHOLD),)
+        if pair != (args.match, args.possible)
+    ]
+    scored, timing = run_engine(records, matcher, args)
+    main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # The main process's peak, plus what the workers held of their own (their resident
+    # size counts the parent's pages they share copy-on-write, so summing it overstates).
+    workers_private = float(_shared.get("workers_mb", 0.0))  # type: ignore[arg-type]
+    peak = main_mb + workers_private
+    detail = (
+        f"{args.jobs} process{'es' if args.jobs > 1 else ''}; prepare {timing['prepare']:.1f} s, "
+        f"index {timing['index']:.1f} s ({timing['keys']:,.0f} keys), pair and score "
+        f"{timing['pair_score']:.1f} s; variants {args.variants}; memory: main {main_mb:,.0f} MB "
+        f"(of which the generated registry {base_rss:,.0f}), workers' own "
+        f"{workers_private:,.0f} MB (resident, shared pages included: {worker_mb:,.0f} MB each)"
+    )
+    report(
+        "Mouwakaba engine",
+        registry,
+        scored,
+        args.match,
+        args.possible,
+        timing["total"],
+        peak,
+        detail,
+        also,
+    )
+    if args.lookups:
+        p50, p95 = time_lookups(records, matcher, args.lookups, args.seed)
+        print(
+            f"registration lookup, engine part (keys, budget, comparisons; cold name caches): "
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms over {args.lookups}"
+        )
+    if args.show_errors:
+        show_errors(matcher, registry, scored, args.match, args.show_errors)
+
+    if args.no_splink:
+        return
+    if not matching_splink.available():
+        print("\nSplink is not installed: pip install 'splink>=4.0,<5' (the bench extra)")
+        return
+    with tempfile.TemporaryDirectory() as workdir:
+        stats, pairs = matching_splink.run_in_subprocess(records, Path(workdir), floor=0.001)
+    left, right, scores = array("i"), array("i"), array("d")
+    for i, j, s in pairs:
+        left.append(i)
+        right.append(j)
+        scores.append(s)
+    report(
+        "Splink 4 (DuckDB), same records",
+        registry,
+        (left, right, scores),
+        args.match,
+        args.possible,
+        stats["seconds"],
+        stats["peak_mb"],
+        f"its own process, training {stats['train_seconds']:.1f} s; only pairs scored "
+        f"≥ 0.001 are kept, so 'blocked' reads 'scored at least 0.001'",
+        also,
+    )
+
+
+def show_errors(
+    matcher: Matcher, registry: Registry, scored: Scored, match: float, limit: int
+) -> None:
+    records, person_of = registry.records, registry.person_of
+    stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
+    left, right, scores = scored
+    score_of = {(i, j): s for i, j, s in zip(left, right, scores, strict=True)}
+    truth = sorted(registry.true_pairs())
     causes: Counter[str] = Counter()
     print("\n-- missed true pairs")
-    for n, (i, j) in enumerate(misses):
-        if (i, j) not in candidates:
+    shown = 0
+    for i, j in truth:
+        s = score_of.get((i, j))
+        if s is not None and s >= match:
+            continue
+        if s is None:
             causes["not blocked"] += 1
         else:
             result = matcher.compare(
-                records[i], records[j], match_threshold=1, possible_threshold=1
+                records[i], records[j], match_threshold=1, possible_threshold=1, stats=stats
             )
             for e in result.evidence:
                 if e.weight < -1:
                     causes[e.code] += 1
-        if n < limit:
-            print(f"{score_of.get((i, j), -1):.3f}", records[i], "\n     ", records[j])
-            if (i, j) in candidates:
-                result = matcher.compare(
-                    records[i], records[j], match_threshold=1, possible_threshold=1
-                )
-                print("      ", [f"{e.code} {e.weight:+.1f}" for e in result.evidence])
+        if shown < limit:
+            shown += 1
+            print(
+                f"{-1 if s is None else s:.3f}", _short(records[i]), "\n      ", _short(records[j])
+            )
+            if s is not None:
+                print("       ", [f"{e.code} {e.weight:+.1f}" for e in result.evidence])
     print(causes.most_common(15))
     print("\n-- false matches")
-    for i, j in sorted(matched - truth)[:limit]:
+    shown = 0
+    for (i, j), s in score_of.items():
+        if s < match or person_of[i] == person_of[j] or shown >= limit:
+            continue
+        shown += 1
         result = matcher.compare(
             records[i], records[j], match_threshold=1, possible_threshold=1, stats=stats
         )
-        print(f"{score_of[(i, j)]:.3f}", records[i], "\n     ", records[j])
-        print("      ", [f"{e.code} {e.weight:+.1f}" for e in result.evidence])
+        print(f"{s:.3f}", _short(records[i]), "\n      ", _short(records[j]))
+        print("       ", [f"{e.code} {e.weight:+.1f}" for e in result.evidence])
+
+
+def _short(r: PersonRecord) -> str:
+    names = " / ".join(
+        " ".join(p for p in parts if p)
+        for parts in ((r.given_name_ar, r.family_name_ar), (r.given_name_lat, r.family_name_lat))
+        if any(parts)
+    )
+    birth = r.birth_date or (f"~{r.birth_year}" if r.birth_date_approximate else r.birth_year)
+    return f"{names} | {birth} {r.sex} {r.nationality} {r.phone} {','.join(r.document_numbers)}"
 
 
 if __name__ == "__main__":

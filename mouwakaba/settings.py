@@ -301,8 +301,8 @@ ATTACHMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": 
 
 # Duplicate detection: a candidate scoring at least MATCH_THRESHOLD is "match", at least
 # POSSIBLE_THRESHOLD "possible" (scores are probabilities, see people/matching/).
-MATCH_THRESHOLD = float(os.environ.get("MATCH_THRESHOLD", "0.9"))
-POSSIBLE_THRESHOLD = float(os.environ.get("POSSIBLE_THRESHOLD", "0.3"))
+MATCH_THRESHOLD = float(os.environ.get("MATCH_THRESHOLD", "0.99"))
+POSSIBLE_THRESHOLD = float(os.environ.get("POSSIBLE_THRESHOLD", "0.2"))
 
 # Reference data files shipped with the code (versioned with it).
 DATA_DIR = BASE_DIR / "data"

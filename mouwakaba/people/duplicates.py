@@ -27,6 +27,7 @@ from mouwakaba.core.models import AuditAction
 from mouwakaba.core.scope import scope_of
 
 from .matching import (
+    BLOCKING_VERSION,
     Matcher,
     RegistryStats,
     default_matcher,
@@ -280,12 +281,40 @@ def settle(
     return pair
 
 
-def run_batch(*, full: bool = False, progress: Any = None) -> DuplicateRun:
+def rekey(*, progress: Any = None) -> int:
+    """Recompute every stored match key with the current engine: needed when its
+    ``BLOCKING_VERSION`` changed, since keys filed by an older version no longer meet
+    the keys a lookup asks for. Returns the number of files re-keyed."""
+    ids = list(
+        Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        persons = list(Person.objects.filter(pk__in=chunk).prefetch_related("documents"))
+        with transaction.atomic():
+            PersonMatchKey.objects.filter(person_id__in=chunk).delete()
+            PersonMatchKey.objects.bulk_create(
+                PersonMatchKey(person=person, key=key)
+                for person in persons
+                for key in keys_of(record_of(person, [d.number for d in person.documents.all()]))
+            )
+        if progress is not None:
+            progress(len(chunk), len(ids))
+    return len(ids)
+
+
+def run_batch(
+    *, full: bool = False, progress: Any = None, rekey_progress: Any = None
+) -> DuplicateRun:
     """Look again at every file changed since the last run (all of them with ``full``),
-    and queue the likely duplicates that nobody has settled yet."""
+    and queue the likely duplicates that nobody has settled yet. After an engine change
+    (a new ``BLOCKING_VERSION``) every key is recomputed first and every file checked."""
     last = DuplicateRun.objects.filter(finished_at__isnull=False).first()
-    run = DuplicateRun.objects.create()
-    changed = Person.objects.all()
+    if last is None or last.blocking_version != BLOCKING_VERSION:
+        rekey(progress=rekey_progress)
+        full = True
+    run = DuplicateRun.objects.create(blocking_version=BLOCKING_VERSION)
+    changed = Person.objects.filter(merged_into__isnull=True)
     if last is not None and not full:
         changed = changed.filter(
             Q(updated_at__gte=last.started_at) | Q(created_at__gte=last.started_at)

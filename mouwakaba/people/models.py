@@ -555,6 +555,8 @@ class DuplicateRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     checked = models.PositiveIntegerField(default=0)
     found = models.PositiveIntegerField(default=0)
+    # The engine's blocking version the run's keys were filed under (see matching/).
+    blocking_version = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

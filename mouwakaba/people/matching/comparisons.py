@@ -32,9 +32,10 @@ SKELETON_SIMILARITY = 0.8
 # ("Alaoui" / "Alaouit"). 0.9 keeps "Karim" / "Karima" (0.97) similar, which the sex
 # comparison then separates, and "Hamid" / "Rachid" (0.69) apart.
 SPELLING_SIMILARITY = 0.9
-# Two Latin spellings whose skeletons meet but whose letters hardly do are different
-# names: "Cissé" / "Sow" (both s, 0.0), "Sow" / "Sy" (0.61); variants of one name score
-# above 0.8 ("Wafae" / "Ouafae" 0.82, "Youssef" / "Youcef" 0.89).
+# Two Latin spellings whose short skeletons (one or two letters) meet but whose letters
+# hardly do are different names: "Cissé" / "Sow" (both s, 0.0), "Sow" / "Sy" (0.61);
+# variants of one name score above 0.8 ("Wafae" / "Ouafae" 0.82). Longer skeletons that
+# meet are trusted: "Camara" / "Kemara" (kmr, 0.61) is one name, respelt.
 LATIN_SKELETON_MIN_SPELLING = 0.75
 
 
@@ -46,13 +47,18 @@ def compare_forms(a: NameForm, b: NameForm) -> str:
     # Both spellings are known names, but of different names: "Mahmoud" is not «محمد»
     # although both read mhmd. The variant table overrides the skeleton then.
     known_different = bool(a.groups) and bool(b.groups)
-    both_latin = a.script == b.script == "lat"
-    if both_latin and JaroWinkler.similarity(a.text, b.text) < LATIN_SKELETON_MIN_SPELLING:
-        known_different = True
     if not known_different:
         shared = set(a.skeletons).intersection(b.skeletons)
-        if shared:
-            return SKELETON if max(len(s) for s in shared) >= 3 else SKELETON_SHORT
+        longest = max((len(s) for s in shared), default=0)
+        if longest >= 3:
+            # Three consonants in order are a name, whatever the vowels and the first
+            # letter's spelling ("Camara" / "Kemara", "Ousmane" / "Usman").
+            return SKELETON
+        both_latin = a.script == b.script == "lat"
+        if both_latin and JaroWinkler.similarity(a.text, b.text) < LATIN_SKELETON_MIN_SPELLING:
+            known_different = True
+        elif shared:
+            return SKELETON_SHORT
         if set(a.coarse_skeletons).intersection(b.coarse_skeletons):
             return COARSE
         if _similar(a, b):
@@ -103,7 +109,7 @@ DATE_SWAPPED = "date_swapped"  # day and month swapped (03/04 written 04/03)
 DATE_TYPO = "date_typo"  # two full dates one slip apart (a day digit, or the year ±1)
 YEAR = "year"  # the same year, one side or both knowing only the year
 YEAR_DATES_DIFFER = "year_dates_differ"  # two full dates in the same year, apart
-YEAR_NEAR = "year_near"  # one year apart
+YEAR_NEAR = "year_near"  # one year apart, neither approximate
 APPROXIMATE = "approximate"  # within the tolerance of an approximate year
 BIRTH_DIFFERENT = "disagree"
 
@@ -140,10 +146,12 @@ def compare_birth(a: Birth | None, b: Birth | None) -> str | None:
             return YEAR if a.approximate or b.approximate else YEAR_DATES_DIFFER
     if gap == 0:
         return YEAR
+    if a.approximate or b.approximate:
+        # An estimated age one year off is as good as any within the tolerance: the
+        # estimate, not the desk, is off.
+        return APPROXIMATE if gap <= APPROXIMATE_TOLERANCE_YEARS else BIRTH_DIFFERENT
     if gap == 1:
         return YEAR_NEAR
-    if (a.approximate or b.approximate) and gap <= APPROXIMATE_TOLERANCE_YEARS:
-        return APPROXIMATE
     return BIRTH_DIFFERENT
 
 

@@ -38,11 +38,14 @@ from .records import PersonRecord
 from .variants import VariantTable
 
 # Defaults for the thresholds on the score (the posterior probability that the two
-# records are one person). Chosen on the synthetic benchmark (bench/matching_quality.py):
-# "match" where precision stays high, "possible" low enough to show an agent nearly every
-# true duplicate without flooding the screen with namesakes.
-DEFAULT_MATCH_THRESHOLD = 0.9
-DEFAULT_POSSIBLE_THRESHOLD = 0.3
+# records are one person); the application reads MATCH_THRESHOLD and POSSIBLE_THRESHOLD
+# from settings, which should carry these values. Chosen on the synthetic benchmark
+# (bench/matching_quality.py, 100,000 and 1,000,000 records): "match" where the precision
+# of "match" reaches 0.995 (0.997 at 100,000 records), "possible" low enough that a
+# person written «محمد بن علي» in one file and "Mohamed Benali", a year of birth only, in
+# another, is shown to the agent in a registry of 100,000.
+DEFAULT_MATCH_THRESHOLD = 0.99
+DEFAULT_POSSIBLE_THRESHOLD = 0.2
 
 MatchLevel = Literal["match", "possible"]
 Outcome = Literal["agree", "partial", "disagree", "missing"]
@@ -185,6 +188,7 @@ class Matcher:
         self.variants = variants
         self._forms = NameFormCache(variants)
         self._part_levels: dict[tuple[str, str], tuple[str, bool]] = {}
+        self._name_levels: dict[tuple[str, str, str, str], tuple[_Part, _Part, str]] = {}
 
     def prepare(self, record: RecordLike) -> PreparedRecord:
         if isinstance(record, PreparedRecord):
@@ -227,12 +231,17 @@ class Matcher:
         stats = stats or _NO_STATS
         levels, weights, _ = self._weigh(pa, pb, stats)
         weight = self.model.prior_weight(stats.size) + sum(weights)
-        score = 1.0 if _identical(pa, pb) else probability(weight)
+        # A record against itself is certain. Two registrations alike in every field are
+        # not: namesakes registered from a name and a year alone look exactly alike
+        # ("Abdoulaye Fofana, 2008, SN" twice is two persons as often as one in the
+        # benchmark), so they are weighed like any pair.
+        score = 1.0 if pa.record is pb.record else probability(weight)
+        level = classify(
+            score, match_threshold=match_threshold, possible_threshold=possible_threshold
+        )
         return MatchResult(
             score=score,
-            level=classify(
-                score, match_threshold=match_threshold, possible_threshold=possible_threshold
-            ),
+            level=level,
             weight=weight,
             evidence=tuple(
                 Evidence(comparison, level, w)
@@ -244,7 +253,7 @@ class Matcher:
         """The score alone (what ``compare`` gives), for batch runs."""
         pa, pb = self.prepare(a), self.prepare(b)
         stats = stats or _NO_STATS
-        if _identical(pa, pb):
+        if pa.record is pb.record:
             return 1.0
         _, weights, _ = self._weigh(pa, pb, stats)
         return probability(self.model.prior_weight(stats.size) + sum(weights))
@@ -282,8 +291,14 @@ class Matcher:
                 frequency = stats.frequency(a.family_key, b.family_key)
                 family_weight = model.frequency_weight(family_table, family, _NAME_AGREE, frequency)
             if phone == AGREE:
+                # Only ever lowered: a phone many give (an association's) says little,
+                # but a rare one says no more than the table, which is estimated among
+                # relatives and namesakes, who share phones (a father and his son).
                 frequency = stats.frequency(f"p:{a.phone}")
-                phone_weight = model.frequency_weight(PHONE, AGREE, _PHONE_AGREE, frequency)
+                phone_weight = min(
+                    phone_weight,
+                    model.frequency_weight(PHONE, AGREE, _PHONE_AGREE, frequency),
+                )
         return (
             (given, family, order, birth, sex, nationality, phone, documents),
             (
@@ -308,6 +323,15 @@ class Matcher:
         ("Ahmed Osman" and "Osman Ahmed" are two persons as often as one), so a swap
         costs what its rarity among true duplicates says (see ``bench/matching_train.py``).
         """
+        key = (a.given_forms, a.family_forms, b.given_forms, b.family_forms)
+        found = self._name_levels.get(key)
+        if found is None:
+            if len(self._name_levels) > 300_000:
+                self._name_levels.clear()  # bounded; recomputing is cheap
+            found = self._name_levels[key] = self._names_uncached(a, b)
+        return found
+
+    def _names_uncached(self, a: PreparedRecord, b: PreparedRecord) -> tuple[_Part, _Part, str]:
         weights = self.model.weights
         given = self._part_level(a.given, a.given_forms, b.given, b.given_forms)
         family = self._part_level(a.family, a.family_forms, b.family, b.family_forms)
@@ -375,17 +399,6 @@ def _table(comparison: str, cross: bool) -> str:
 
 def _rank(level: str | None) -> int:
     return len(NAME_RANK) if level is None else NAME_RANK[level]
-
-
-def _identical(a: PreparedRecord, b: PreparedRecord) -> bool:
-    # The same registration twice over: nothing tells the two apart, so an agent must see
-    # it, however common the name.
-    return (
-        a.given_key == b.given_key
-        and a.family_key == b.family_key
-        and bool(a.given or a.family)
-        and a.record == b.record
-    )
 
 
 @lru_cache(maxsize=1)

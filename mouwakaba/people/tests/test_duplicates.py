@@ -8,9 +8,10 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from mouwakaba.core.models import AuditAction, AuditEvent
-from mouwakaba.people import actions
+from mouwakaba.people import actions, merge
 from mouwakaba.people.duplicates import run_batch
-from mouwakaba.people.models import DuplicatePair, Person
+from mouwakaba.people.matching import BLOCKING_VERSION
+from mouwakaba.people.models import DuplicatePair, DuplicateRun, Person, PersonMatchKey
 from mouwakaba.people.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +170,37 @@ def test_the_batch_queues_pairs_once_and_only_looks_at_changed_files(personas, i
     assert {pair.first_id, pair.second_id} == {in_nador.pk, twin.pk} and pair.status == "pending"
     second = run_batch()
     assert second.checked == 0 and DuplicatePair.objects.count() == 1
+
+
+def test_after_an_engine_change_the_batch_refiles_every_key_and_checks_every_file(
+    personas, in_nador
+):
+    twin = make_person(
+        personas.agent_a,
+        given_name_lat="Mohammed",
+        family_name_lat="Ben Ali",
+        birth_date=date(1990, 5, 17),
+    )
+    run_batch()
+    # Keys filed by an older engine: lookups no longer meet them.
+    PersonMatchKey.objects.update(key="stale")
+    DuplicatePair.objects.all().delete()
+    DuplicateRun.objects.update(blocking_version="0")
+
+    run = run_batch()
+
+    assert run.checked == 2 and run.blocking_version == BLOCKING_VERSION
+    assert not PersonMatchKey.objects.filter(key="stale").exists()
+    pair = DuplicatePair.objects.get()
+    assert {pair.first_id, pair.second_id} == {in_nador.pk, twin.pk}
+
+
+def test_merged_files_are_not_checked_again(personas, in_nador):
+    twin = make_person(personas.agent_a, given_name_lat="Mohammed", family_name_lat="Ben Ali")
+    merge.merge(kept=in_nador, merged=twin, by=personas.regional)
+    run = run_batch(full=True)
+    assert run.checked == 1
+    assert not DuplicatePair.objects.filter(status="pending").exists()
 
 
 def test_the_command_prints_what_it_did(personas, in_nador, capsys):

@@ -43,7 +43,7 @@ def test_weights_say_agreement_is_evidence_for_and_disagreement_against():
         )
     assert model.weight("birth", "date_exact") > model.weight("birth", "year") > 0
     assert model.weight("birth", "disagree") < 0
-    assert model.weight("name_order", "swapped") < model.weight("name_order", "straight")
+    assert model.weight("name_order", "swapped") <= model.weight("name_order", "straight")
 
 
 def test_the_weights_file_says_where_it_comes_from():

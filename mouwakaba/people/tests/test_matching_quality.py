@@ -1,7 +1,9 @@
 """A quality floor on a small synthetic registry (bench/matching_data.py, seed 7).
 
-The floors sit a little under what the matcher measures (see the report of
-bench/matching_quality.py): a change that makes duplicate detection worse fails here.
+The floors sit a little under what the matcher measures at this size (4,000 records;
+the full benchmark, bench/matching_quality.py, runs 100,000 and 1,000,000): a change that
+makes duplicate detection worse fails here. At this size the prior is generous (few
+namesakes), so the figures are higher than at a million.
 """
 
 import sys
@@ -24,7 +26,7 @@ BENCH = Path(__file__).resolve().parents[3] / "bench"
 def measured():
     sys.path.insert(0, str(BENCH))
     try:
-        from matching_data import generate, is_cross_script
+        from matching_data import DIFFICULTIES, difficulties, generate
     finally:
         sys.path.remove(str(BENCH))
     registry = generate(4000, seed=7)
@@ -35,11 +37,18 @@ def measured():
     pairs = list(matcher.candidate_pairs(prepared))
     scores = {pair: matcher.score(prepared[pair[0]], prepared[pair[1]], stats) for pair in pairs}
     truth = registry.true_pairs()
-    cross = {p for p in truth if is_cross_script(registry.records[p[0]], registry.records[p[1]])}
     matched = {pair for pair, score in scores.items() if score >= DEFAULT_MATCH_THRESHOLD}
     possible = {pair for pair, score in scores.items() if score >= DEFAULT_POSSIBLE_THRESHOLD}
     precision = len(matched & truth) / len(matched)
     recall = len(matched & truth) / len(truth)
+    by_kind = {}
+    for kind in DIFFICULTIES:
+        among = {pair for pair in truth if kind in difficulties(registry, *pair)}
+        by_kind[kind] = (
+            len(among),
+            len(matched & among) / len(among),
+            len(possible & among) / len(among),
+        )
     return {
         "records": len(prepared),
         "pairs": len(pairs),
@@ -47,29 +56,43 @@ def measured():
         "recall": recall,
         "f1": 2 * precision * recall / (precision + recall),
         "possible_recall": len(possible & truth) / len(truth),
-        "cross_script_pairs": len(cross),
-        "cross_script_recall": len(matched & cross) / len(cross),
-        "cross_script_possible_recall": len(possible & cross) / len(cross),
+        "review": len(possible - matched) / len(prepared),
+        "by_kind": by_kind,
     }
 
 
 def test_duplicates_are_found_with_few_false_matches(measured):
-    # Measured: precision 0.887, recall 0.864, F1 0.876.
-    assert measured["precision"] >= 0.86
-    assert measured["recall"] >= 0.84
-    assert measured["f1"] >= 0.85
+    # Measured: precision 0.990, recall 0.625, F1 0.767 ("match" is kept for the pairs
+    # that are nearly certain; the rest goes to review as "possible").
+    assert measured["precision"] >= 0.98
+    assert measured["recall"] >= 0.61
+    assert measured["f1"] >= 0.75
 
 
-def test_possible_duplicates_catch_nearly_all(measured):
-    assert measured["possible_recall"] >= 0.93  # measured 0.948
+def test_possible_duplicates_catch_nearly_all_without_flooding_the_review(measured):
+    assert measured["possible_recall"] >= 0.93  # measured 0.944
+    # Pairs sent to review (possible, not match) per record: measured 0.074.
+    assert measured["review"] <= 0.09
 
 
-def test_cross_script_duplicates_are_found(measured):
-    # Measured on 72 pairs (one record with Arabic names only, the other Latin only):
-    # 0.833 as "match", 0.931 at least "possible".
-    assert measured["cross_script_pairs"] >= 50
-    assert measured["cross_script_recall"] >= 0.78
-    assert measured["cross_script_possible_recall"] >= 0.90
+@pytest.mark.parametrize(
+    ("kind", "least_pairs", "match_floor", "possible_floor"),
+    [
+        # kind, pairs at least, recall as "match", recall as "possible" (measured: 67 pairs,
+        # 0.612 / 0.940; 32, 0.563 / 0.938; 272, 0.577 / 0.908; 156, 0.468 / 0.891;
+        # 46, 0.413 / 0.957)
+        ("cross-script", 60, 0.59, 0.92),
+        ("swapped", 25, 0.53, 0.90),
+        ("typo", 250, 0.56, 0.89),
+        ("DOB differs", 140, 0.45, 0.87),
+        ("DOB missing", 40, 0.39, 0.93),
+    ],
+)
+def test_hard_duplicates_are_found(measured, kind, least_pairs, match_floor, possible_floor):
+    pairs, match_recall, possible_recall = measured["by_kind"][kind]
+    assert pairs >= least_pairs
+    assert match_recall >= match_floor
+    assert possible_recall >= possible_floor
 
 
 def test_few_pairs_are_compared(measured):
