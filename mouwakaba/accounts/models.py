@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,8 +192,12 @@ class Membership(models.Model):
         if self.role in CELL_ROLES and self.cell_id is not None:
             return Scope(cell_ids=frozenset({self.cell_id}))
         if self.role in TERRITORY_ROLES and self.territory is not None:
-            cell_ids = Cell.objects.within(self.territory).values_list("pk", flat=True)
-            return Scope(cell_ids=frozenset(cell_ids))
+            # Every cell, each marked inside the territory or not: one query tells the
+            # scope and whether it is the whole registry.
+            inside = Cell.objects.within(self.territory).filter(pk=OuterRef("pk"))
+            cells = dict(Cell.objects.annotate(inside=Exists(inside)).values_list("pk", "inside"))
+            cell_ids = frozenset(pk for pk, is_inside in cells.items() if is_inside)
+            return Scope(cell_ids=cell_ids, every_cell=bool(cells) and len(cell_ids) == len(cells))
         if self.role == Role.FOCAL_POINT and self.organization is not None:
             return Scope(organization_id=self.organization)
         # Auditors read the audit trail, administrators the reference data: neither

@@ -46,6 +46,7 @@ class Outcome(models.TextChoices):
 
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
+    scope_every_row_has_a_cell = True  # a case always has its cell
     scope_cell_lookups = ("cell_id",)
 
     def active(self) -> CaseQuerySet:

@@ -24,3 +24,16 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     @property
     def capped(self) -> bool:
         return self.count > COUNT_CAP
+
+
+class KnownCountPaginator(Paginator):  # type: ignore[type-arg]
+    """For a list whose total the page has just counted (with its breakdowns, in the same
+    pass): paginating does not count the rows a second time."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from mouwakaba.accounts.models import Role, User
 from mouwakaba.core.errors import NotAllowed
+from mouwakaba.core.pagination import KnownCountPaginator
 from mouwakaba.core.versioning import StaleVersion
 from mouwakaba.directory.models import Service
 from mouwakaba.people.models import (
@@ -434,30 +435,29 @@ def caseload(request: HttpRequest) -> HttpResponse:
         service = data["service"]
         status = data.get("status") or engine.ELIGIBLE
         persons, version = caseload_rows(user, service, status, data["not_referred"], on)
-        by_sex = {
-            row["sex"]: row["n"] for row in persons.order_by().values("sex").annotate(n=Count("pk"))
-        }
-        by_province = list(
-            persons.order_by()
-            .values(
-                "commune__parent__name_ar", "commune__parent__name_fr", "commune__parent__name_en"
-            )
-            .annotate(n=Count("pk"))
-            .order_by("-n")
+        # One pass over the caseload gives the counts by sex and by province, and the
+        # total the pages need: the list then reads only its page.
+        by_sex: dict[str, int] = {}
+        by_parent: dict[int | None, int] = {}
+        for row in persons.order_by().values("sex", "commune__parent_id").annotate(n=Count("pk")):
+            by_sex[row["sex"]] = by_sex.get(row["sex"], 0) + row["n"]
+            parent = row["commune__parent_id"]
+            by_parent[parent] = by_parent.get(parent, 0) + row["n"]
+        names = Territory.objects.in_bulk([pk for pk in by_parent if pk is not None])
+        provinces = sorted(
+            (
+                {
+                    "name": names[pk].name if pk in names else _("commune not recorded"),
+                    "n": n,
+                }
+                for pk, n in by_parent.items()
+            ),
+            key=lambda row: -cast(int, row["n"]),
         )
-        language = (request.LANGUAGE_CODE or "fr")[:2]
-        provinces = [
-            {
-                "name": row.get(f"commune__parent__name_{language}")
-                or row.get("commune__parent__name_fr")
-                or _("commune not recorded"),
-                "n": row["n"],
-            }
-            for row in by_province
-        ]
-        page = Paginator(
+        page = KnownCountPaginator(
             persons.select_related("commune").order_by("family_name_lat", "given_name_lat", "pk"),
             PER_PAGE,
+            count=sum(by_sex.values()),
         ).get_page(request.GET.get("page"))
         context.update(
             {

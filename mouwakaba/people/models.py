@@ -115,6 +115,8 @@ def validate_past_date(value: date) -> None:
 
 
 class PersonQuerySet(ScopedQuerySet["Person"]):
+    # Registration gives every person an access row for their cell (and merges keep them).
+    scope_every_row_has_a_cell = True
     scope_cell_lookups = ("access__cell_id",)
     # Referrals (a later app) add the organisation's path here.
     scope_organization_lookups = ()
@@ -233,6 +235,9 @@ class Person(models.Model):
         ordering = ["family_name_lat", "given_name_lat", "family_name_ar"]
         indexes = [
             models.Index(fields=["registered_by_cell", "created_at"], name="person_cell_created"),
+            # Lists of persons in name order (eligible persons, search results) read the
+            # first page from the index instead of sorting everyone in scope.
+            models.Index(fields=["family_name_lat", "given_name_lat", "id"], name="person_name"),
         ]
 
     def __str__(self) -> str:

@@ -83,6 +83,7 @@ class EligibilityStatus(models.TextChoices):
 
 
 class ReferralQuerySet(ScopedQuerySet["Referral"]):
+    scope_every_row_has_a_cell = True  # through its case, which always has a cell
     # The cell that holds the case now: after a transfer, the referrals follow the case.
     scope_cell_lookups = ("case__cell_id",)
     # ``addressed_to`` is written when the referral is sent: a provider's focal points

@@ -239,3 +239,20 @@ def test_an_agent_cannot_reach_the_merge_page(client, personas, two_files):
     pair = DuplicatePair.objects.create(first_id=first, second_id=second, score=0.97, level="match")
     client.force_login(personas.agent_a)
     assert client.get(f"/en/people/duplicates/{pair.pk}/merge/").status_code == 403
+
+
+def test_every_file_keeps_an_access_row_so_region_wide_scopes_need_no_join(personas, two_files):
+    """The scope of every cell reads persons without a condition (core.scope): that holds
+    only while each file belongs to some cell — through registration and merges alike."""
+    from dataclasses import replace
+
+    from mouwakaba.core.scope import scope_condition, scope_of
+
+    oujda, nador = two_files
+    merge.merge(kept=oujda, merged=nador, by=personas.regional)
+    assert not Person.objects.filter(access__isnull=True).exists()
+    scope = scope_of(personas.regional)
+    assert scope.every_cell and not scope_of(personas.coordinator_oujda).every_cell
+    full = scope_condition(Person.objects.all(), replace(scope, every_cell=False))
+    assert full is not None
+    assert set(Person.objects.visible_to(personas.regional)) == set(Person.objects.filter(full))
