@@ -86,6 +86,8 @@ class Case(models.Model):
     person_population = models.CharField(max_length=16, editable=False)
     person_birth_year = models.PositiveSmallIntegerField(null=True, editable=False)
     person_name_key = models.CharField(max_length=100, editable=False, default="")
+    person_legal_status = models.CharField(max_length=24, editable=False, default="")
+    person_nationality = models.CharField(max_length=2, editable=False, default="")
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

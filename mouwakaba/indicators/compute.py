@@ -132,8 +132,8 @@ def _person_fields(prefix: str) -> dict[str, str]:
         "sex": f"{prefix}person_sex",
         "population": f"{prefix}person_population",
         "age_group": f"{prefix}person_birth_year",
-        "legal_status": f"{prefix}person__legal_status",
-        "nationality": f"{prefix}person__nationality",
+        "legal_status": f"{prefix}person_legal_status",
+        "nationality": f"{prefix}person_nationality",
     }
 
 

@@ -290,6 +290,8 @@ class Person(models.Model):
             "person_population": self.population,
             "person_birth_year": self.birth_year,
             "person_name_key": (latin or arabic)[:100],
+            "person_legal_status": self.legal_status,
+            "person_nationality": str(self.nationality or ""),
         }
 
     @property

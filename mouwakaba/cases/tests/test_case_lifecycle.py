@@ -178,3 +178,20 @@ def test_a_case_carries_the_persons_sex_population_and_birth_year_and_follows_co
     )
     case.refresh_from_db()
     assert (case.person_sex, case.person_birth_year) == ("F", 1981)
+
+
+def test_a_case_carries_the_persons_legal_status_and_nationality(personas):
+    from mouwakaba.people import actions as people
+
+    case = make_case(
+        personas.agent_a, population="foreign", legal_status="asylum_seeker", nationality="SN"
+    )
+    assert (case.person_legal_status, case.person_nationality) == ("asylum_seeker", "SN")
+    people.update_person(
+        person=case.person,
+        by=personas.agent_a,
+        changes={"legal_status": "refugee"},
+        expected_version=1,
+    )
+    case.refresh_from_db()
+    assert case.person_legal_status == "refugee"
