@@ -51,7 +51,8 @@ REPORT_SPLITS = (
 )
 
 
-def _series() -> list[charts.Series]:
+def series() -> list[charts.Series]:
+    """Women and men, the two series of every chart."""
     return [
         charts.Series("F", _("Women"), "series-f"),
         charts.Series("M", _("Men"), "series-m"),
@@ -186,7 +187,7 @@ def split_table(
         "split": DIMENSION_LABELS[dimension],
     }
     chart = (
-        charts.bar_chart(caption, chart_items, _series(), rtl=rtl)
+        charts.bar_chart(caption, chart_items, series(), rtl=rtl)
         if with_chart and chart_items
         else None
     )
@@ -213,7 +214,7 @@ def monthly_chart(area: Area, period: Period, *, rtl: bool) -> Table:
         caption,
         [_("Month"), _("Women"), _("Men"), _("Total")],
         rows,
-        charts.column_chart(caption, items, _series(), rtl=rtl),
+        charts.column_chart(caption, items, series(), rtl=rtl),
     )
 
 

@@ -20,7 +20,7 @@ from mouwakaba.cases.models import Case
 from mouwakaba.core import audit
 from mouwakaba.core.models import AuditAction
 
-from . import areas, compute, dashboards, definitions, exports, gender, periods
+from . import areas, charts, compute, dashboards, definitions, exports, gender, periods
 from .areas import Area
 from .forms import DEFAULT_CASE_COLUMNS, CaseExportForm, ExportForm, FilterForm
 from .labels import Labels
@@ -108,7 +108,33 @@ def gender_gap(request: HttpRequest) -> HttpResponse:
     form, period, area = _filters(request)
     context = _common(request, period, area, form)
     context["rows"] = gender.gender_gaps(period, area)
-    context["labels"] = Labels()
+    context["labels"] = labels = Labels()
+    # The picture first: women's and men's shares, over the whole territory, at the
+    # furthest stage each service type has reached (as the gap column reads them).
+    items = []
+    for row in context["rows"]:
+        if row.territory != "all":
+            continue
+        stage = next(
+            (row.stages[name] for name in reversed(gender.STAGES) if row.stages[name].base), None
+        )
+        if stage is not None:
+            items.append(
+                (
+                    labels("service_type", row.service_type),
+                    {"F": stage.women_share, "M": stage.men_share},
+                )
+            )
+    context["chart"] = (
+        charts.bar_chart(
+            _("Women's and men's shares (in per cent) by service type"),
+            items,
+            dashboards.series(),
+            rtl=get_language_bidi(),
+        )
+        if items
+        else None
+    )
     context["previous"] = period.previous()
     context["child"] = area.child_dimension
     context["referrals_available"] = compute.referral_model() is not None

@@ -46,6 +46,8 @@ def test_agent_cannot_open_another_territory(client, personas, world):
 def test_gender_gap_and_report(client, personas, world):
     response = get(client, personas.regional, "gender-gap/", period="2026-Q3")
     assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="gaps-chart"' in html and "<svg" in html and 'class="series-f"' in html
     response = get(client, personas.regional, "report/", "ar", period="2026-Q3")
     assert response.status_code == 200
     assert 'dir="rtl"' in response.content.decode()
