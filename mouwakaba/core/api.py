@@ -9,14 +9,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import NotAllowed
+from .errors import Conflict, NotAllowed
 from .versioning import StaleVersion
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Business operations raise plain exceptions; the API answers them here: a refusal
-    403, a stale version 409 (with who changed what), a validation error 400 by field."""
-    if isinstance(exc, StaleVersion):
+    403, a stale version or a conflict 409 (with who changed what), a validation error 400 by field."""
+    if isinstance(exc, StaleVersion | Conflict):
         return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)

@@ -24,7 +24,7 @@ from mouwakaba.accounts.models import Role, User
 from mouwakaba.cases.actions import meet_need_by_referral
 from mouwakaba.cases.models import ACTIVE_STATUSES, Case, Need, NeedStatus
 from mouwakaba.core import audit
-from mouwakaba.core.errors import NotAllowed
+from mouwakaba.core.errors import Conflict, NotAllowed
 from mouwakaba.core.models import AuditAction
 from mouwakaba.directory.models import Service, ServiceAtLocation
 from mouwakaba.eligibility.decisions import decide
@@ -45,12 +45,15 @@ from .workdays import add_working_days
 DEFAULT_ANSWER_DELAY = 5
 
 
-class IllegalTransition(ValidationError):
+class IllegalTransition(Conflict):
     """The referral is not (or no longer) in a state that allows this move."""
 
     def __init__(self, message: str, *, current_status: str) -> None:
         super().__init__(message, code="illegal_transition")
         self.current_status = current_status
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "status": self.current_status}
 
 
 # --- Helpers -----------------------------------------------------------------------------

@@ -225,13 +225,8 @@ class ReferralViewSet(
         referral = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            operation(referral, dict(serializer.validated_data))
-        except actions.IllegalTransition as error:
-            return Response(
-                {"detail": error.messages[0], "status": error.current_status},
-                status=status.HTTP_409_CONFLICT,
-            )
+        # An illegal transition answers 409 through the shared exception handler.
+        operation(referral, dict(serializer.validated_data))
         return Response(self.get_serializer(self.get_queryset().get(pk=referral.pk)).data)
 
     @extend_schema(request=ReferralReasonSerializer, responses={200: ReferralSerializer})
