@@ -156,10 +156,7 @@ def update_person(
     locked.updated_by = by
     locked.save()
     index_person(locked)
-    cases = getattr(locked, "cases", None)
-    if cases is not None:
-        # Cases carry copies of a few fields for counting and sorting; they follow the file.
-        cases.all().update(**locked.copies_for_cases())
+    refresh_case_copies(locked)
     audit.record(
         action=AuditAction.UPDATE,
         actor=by,
@@ -254,6 +251,15 @@ def grant_access(*, person: Person, cell: Cell, holds_case: bool = True) -> None
     if not created and access.holds_case != holds_case:
         access.holds_case = holds_case
         access.save(update_fields=["holds_case"])
+
+
+def refresh_case_copies(person: Person) -> None:
+    """Cases carry copies of a few fields of their person, for counting and sorting
+    (see ``Person.copies_for_cases``): after a change or a merge they follow the file.
+    The cases app sits above this one, so they are reached through its reverse relation."""
+    cases = getattr(person, "cases", None)
+    if cases is not None:
+        cases.all().update(**person.copies_for_cases())
 
 
 def index_person(person: Person) -> None:

@@ -96,18 +96,13 @@ def _move(model: type[models.Model], field: str, ids: list[Any], to: Person) -> 
         return moved
 
 
-def _refresh_copies(*persons: Person) -> None:
-    """Cases copy a few fields of their person: after a move they follow their file."""
-    for model, field in person_references():
-        if hasattr(model, "person_sex"):
-            for person in persons:
-                model._default_manager.filter(**{field: person}).update(**person.copies_for_cases())
+def _refresh(*persons: Person) -> None:
+    """Search tokens, match keys and the cases' copies follow each file."""
+    from .actions import index_person, refresh_case_copies
 
-
-def _reindex(person: Person) -> None:
-    from .actions import index_person
-
-    index_person(person)
+    for person in persons:
+        index_person(person)
+        refresh_case_copies(person)
 
 
 @transaction.atomic
@@ -185,8 +180,7 @@ def merge(*, kept: Person, merged: Person, by: User) -> PersonMerge:
     merged.save(update_fields=["merged_into", "version"])
     PersonToken.objects.filter(person=merged).delete()
     PersonMatchKey.objects.filter(person=merged).delete()
-    _refresh_copies(kept)
-    _reindex(kept)
+    _refresh(kept)
     first, second = sorted([kept.pk, merged.pk])
     DuplicatePair.objects.update_or_create(
         first_id=first,
@@ -258,9 +252,7 @@ def undo(*, merge_record: PersonMerge, by: User) -> PersonMerge:
     merged.merged_into = None
     merged.version += 1
     merged.save(update_fields=["merged_into", "version"])
-    _refresh_copies(kept, merged)
-    _reindex(kept)
-    _reindex(merged)
+    _refresh(kept, merged)
     first, second = sorted([kept.pk, merged.pk])
     DuplicatePair.objects.filter(first_id=first, second_id=second).update(
         status=DuplicatePair.Status.PENDING, decided_by=None, decided_at=None
