@@ -52,19 +52,23 @@ class GapRow:
     previous: dict[str, Stage] = field(default_factory=lambda: {stage: Stage() for stage in STAGES})
 
     @staticmethod
-    def _headline(stages: dict[str, Stage]) -> float | None:
-        for stage in reversed(STAGES):
-            if stages[stage].base:
-                return stages[stage].gap
-        return None
+    def _furthest(stages: dict[str, Stage]) -> Stage | None:
+        """The furthest stage with data: services received, else referrals, else needs."""
+        return next((stages[name] for name in reversed(STAGES) if stages[name].base), None)
+
+    @property
+    def headline(self) -> Stage | None:
+        return self._furthest(self.stages)
 
     @property
     def gap(self) -> float | None:
-        return self._headline(self.stages)
+        stage = self.headline
+        return stage.gap if stage else None
 
     @property
     def previous_gap(self) -> float | None:
-        return self._headline(self.previous)
+        stage = self._furthest(self.previous)
+        return stage.gap if stage else None
 
     @property
     def trend(self) -> float | None:

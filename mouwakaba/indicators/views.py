@@ -111,20 +111,14 @@ def gender_gap(request: HttpRequest) -> HttpResponse:
     context["labels"] = labels = Labels()
     # The picture first: women's and men's shares, over the whole territory, at the
     # furthest stage each service type has reached (as the gap column reads them).
-    items = []
-    for row in context["rows"]:
-        if row.territory != "all":
-            continue
-        stage = next(
-            (row.stages[name] for name in reversed(gender.STAGES) if row.stages[name].base), None
+    items = [
+        (
+            labels("service_type", row.service_type),
+            {"F": row.headline.women_share, "M": row.headline.men_share},
         )
-        if stage is not None:
-            items.append(
-                (
-                    labels("service_type", row.service_type),
-                    {"F": stage.women_share, "M": stage.men_share},
-                )
-            )
+        for row in context["rows"]
+        if row.territory == "all" and row.headline is not None
+    ]
     context["chart"] = (
         charts.bar_chart(
             _("Women's and men's shares (in per cent) by service type"),
