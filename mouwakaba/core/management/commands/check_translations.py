@@ -6,6 +6,7 @@ added since the last ``make messages`` without touching the files in the reposit
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -33,12 +34,19 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as scratch:
             locale = Path(scratch) / "locale"
             shutil.copytree(source, locale) if source.exists() else locale.mkdir()
-            with override_settings(LOCALE_PATHS=[locale]):
+            # makemessages writes each source file's messages to the locale directory
+            # beside it, and always counts ./locale: run it from the scratch directory,
+            # which reaches the code through a link, so that the repository's catalogues
+            # are left as they are.
+            code = Path(settings.BASE_DIR) / "mouwakaba"
+            (Path(scratch) / code.name).symlink_to(code, target_is_directory=True)
+            with override_settings(LOCALE_PATHS=[locale]), contextlib.chdir(scratch):
                 call_command(
                     "makemessages",
                     locale=languages,
                     ignore_patterns=IGNORED,
                     no_obsolete=True,
+                    symlinks=True,
                     verbosity=0,
                 )
             for language in languages:
