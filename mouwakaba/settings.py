@@ -306,3 +306,14 @@ POSSIBLE_THRESHOLD = float(os.environ.get("POSSIBLE_THRESHOLD", "0.2"))
 
 # Reference data files shipped with the code (versioned with it).
 DATA_DIR = BASE_DIR / "data"
+
+# --- Indicators ---------------------------------------------------------------------------
+# Dashboards and reports read figures computed ahead by `manage.py refresh_indicators`
+# (cron). A stored figure of a period still running is used while younger than the first
+# age, of a finished period while younger than the second; older, the page recomputes it.
+INDICATORS_MAX_AGE_RUNNING = timedelta(
+    minutes=int(os.environ.get("INDICATORS_MAX_AGE_RUNNING_MINUTES", "60"))
+)
+INDICATORS_MAX_AGE_FINISHED = timedelta(
+    hours=int(os.environ.get("INDICATORS_MAX_AGE_FINISHED_HOURS", "26"))
+)

@@ -189,6 +189,14 @@ class Membership(models.Model):
         return self.cell or self.territory or self.organization
 
     def scope(self) -> Scope:
+        """What this membership reaches; computed once per instance (a request loads
+        the membership afresh, and several parts of a page ask)."""
+        cached: Scope | None = getattr(self, "_scope", None)
+        if cached is None:
+            cached = self._scope = self._reach()
+        return cached
+
+    def _reach(self) -> Scope:
         if self.role in CELL_ROLES and self.cell_id is not None:
             return Scope(cell_ids=frozenset({self.cell_id}))
         if self.role in TERRITORY_ROLES and self.territory is not None:

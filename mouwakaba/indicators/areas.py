@@ -99,3 +99,21 @@ def choices_for(user: Any) -> list[tuple[str, str]]:
             options.append((territory.code, str(territory.name)))
     options.extend((cell.code, str(cell.name)) for cell in cells if cell.pk in scope.cell_ids)
     return options
+
+
+def every_area() -> list[Area]:
+    """The areas the filters offer, whoever asks: each region and province that has
+    cells, and each cell (what ``refresh_indicators`` computes ahead)."""
+    cells = list(Cell.objects.select_related("territory").order_by("territory__path", "code"))
+    found: list[Area] = []
+    for territory in Territory.objects.exclude(level=Level.COMMUNE).order_by("path"):
+        within = frozenset(
+            cell.pk for cell in cells if cell.territory.path.startswith(territory.path)
+        )
+        if within:
+            found.append(Area(code=territory.code, cell_ids=within, territory=territory))
+    found.extend(
+        Area(code=cell.code, cell_ids=frozenset({cell.pk}), territory=cell.territory, cell=cell)
+        for cell in cells
+    )
+    return found

@@ -15,6 +15,7 @@ group); the median of each group is read off that short histogram.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -464,6 +465,7 @@ def _key(value: Any, dimension: str) -> str:
     return str(value)
 
 
+@functools.cache
 def _order(dimension: str) -> Callable[[str], Any]:
     orders: dict[str, Sequence[str]] = {
         "sex": Sex.values,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import compute, definitions
+from . import compute, definitions, summaries
 from .areas import Area
 from .periods import Period
 
@@ -124,7 +124,7 @@ def gender_gaps(
                     for r in needs_by_domain
                 ]
             else:
-                results = compute.compute(indicator, when, area, by, cell_provinces=provinces)
+                results = summaries.rows(indicator, when, area, by, cell_provinces=provinces)
             for result in results:
                 sex = result.keys["sex"]
                 if sex not in ("F", "M"):

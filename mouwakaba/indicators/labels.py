@@ -30,8 +30,16 @@ class Labels:
     def __init__(self) -> None:
         self.places = {t.code: str(t.name) for t in Territory.objects.exclude(level="commune")}
         self.cells = {c.code: str(c.name) for c in Cell.objects.all()}
+        self._names: dict[tuple[str, str], str] = {}
 
     def __call__(self, dimension: str, value: str) -> str:
+        key = (dimension, value)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = self._name(dimension, value)
+        return name
+
+    def _name(self, dimension: str, value: str) -> str:
         if value == UNKNOWN:
             return _("not recorded")
         if dimension == "age_group":

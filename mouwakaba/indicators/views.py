@@ -20,7 +20,7 @@ from mouwakaba.cases.models import Case
 from mouwakaba.core import audit
 from mouwakaba.core.models import AuditAction
 
-from . import areas, charts, compute, dashboards, definitions, exports, gender, periods
+from . import areas, charts, compute, dashboards, definitions, exports, gender, periods, summaries
 from .areas import Area
 from .forms import DEFAULT_CASE_COLUMNS, CaseExportForm, ExportForm, FilterForm
 from .labels import Labels
@@ -92,9 +92,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, period, area = _filters(request)
     figure = request.GET.get("figure", dashboards.MAP_DEFAULT)
     context = _common(request, period, area, form)
-    context.update(
-        dashboards.dashboard(_user(request), period, area, figure=figure, rtl=get_language_bidi())
-    )
+    with summaries.reading(area, [period]) as session:
+        context.update(
+            dashboards.dashboard(
+                _user(request), period, area, figure=figure, rtl=get_language_bidi()
+            )
+        )
+    context["figures_as_of"] = session.oldest
     context["figures"] = [
         (indicator.code, indicator.label) for indicator in definitions.all_indicators()
     ]
@@ -107,7 +111,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def gender_gap(request: HttpRequest) -> HttpResponse:
     form, period, area = _filters(request)
     context = _common(request, period, area, form)
-    context["rows"] = gender.gender_gaps(period, area)
+    with summaries.reading(area, [period, period.previous()]) as session:
+        context["rows"] = gender.gender_gaps(period, area)
+    context["figures_as_of"] = session.oldest
     context["labels"] = labels = Labels()
     # The picture first: women's and men's shares, over the whole territory, at the
     # furthest stage each service type has reached (as the gap column reads them).
@@ -139,7 +145,9 @@ def gender_gap(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     form, period, area = _filters(request)
     context = _common(request, period, area, form)
-    context.update(dashboards.report(period, area, rtl=get_language_bidi()))
+    with summaries.reading(area, [period, period.previous()]) as session:
+        context.update(dashboards.report(period, area, rtl=get_language_bidi()))
+    context["figures_as_of"] = session.oldest
     context["child"] = area.child_dimension
     return render(request, "indicators/report.html", context)
 
