@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from mouwakaba.core.scope import scope_of
 
 from .matching import (
     BLOCKING_VERSION,
+    DEFAULT_MAX_BLOCK_SIZE,
     Matcher,
     RegistryStats,
     default_matcher,
@@ -36,7 +37,15 @@ from .matching import (
 from .matching import (
     PersonRecord as PersonRecord,
 )
-from .models import DuplicatePair, DuplicateRun, Person, PersonAccess, PersonMatchKey
+from .models import (
+    CommonMatchKey,
+    Document,
+    DuplicatePair,
+    DuplicateRun,
+    Person,
+    PersonAccess,
+    PersonMatchKey,
+)
 
 _local = threading.local()
 
@@ -135,14 +144,71 @@ class Candidate:
 MIN_STATS_SIZE = 10_000
 
 
+# The commonest names are filed tens of thousands of times at 1,000,000 persons, and a
+# GROUP BY count reads every one of those rows: a lookup counts no key further than it
+# needs. A lookup key is counted up to one row past the largest
+# block the engine takes (a key above it is skipped, whatever its size); a frequency key
+# is counted up to COMMON_KEY_PERSONS, and a key that common takes its number from
+# CommonMatchKey, which every batch run counts again.
+COMMON_KEY_PERSONS = 100
+
+
+def _lookup_counts(keys: Sequence[str]) -> dict[str, int]:
+    """How many persons are filed under each key, for ``keys_within_budget``: exact up
+    to the largest block, ``DEFAULT_MAX_BLOCK_SIZE + 1`` for any key above it."""
+    return _bounded_counts(keys, limit=DEFAULT_MAX_BLOCK_SIZE + 1, common=False)
+
+
 def _stats(keys: Sequence[str]) -> RegistryStats:
-    counts = dict(
-        PersonMatchKey.objects.filter(key__in=list(keys))
-        .values("key")
-        .annotate(n=Count("id"))
+    """How common each frequency key is: counted live below ``COMMON_KEY_PERSONS``, read
+    from the last count of common keys above it (a common name's share of the registry
+    moves little between two batch runs). A key common since that count is counted as
+    ``COMMON_KEY_PERSONS`` until the next one."""
+    counts = _bounded_counts(keys, limit=COMMON_KEY_PERSONS, common=True)
+    return RegistryStats(size=max(MIN_STATS_SIZE, _registry_size()), counts=counts)
+
+
+def _bounded_counts(keys: Sequence[str], *, limit: int, common: bool) -> dict[str, int]:
+    """The rows of each key in the key table, counted no further than ``limit``; with
+    ``common``, the number CommonMatchKey holds for a key it lists. Keys without rows
+    are left out. One query, whatever the number of keys; each key is an index probe
+    that stops after ``limit`` entries (the ORM's GROUP BY counts every row)."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    quote = connection.ops.quote_name
+    stored, common_keys = (quote(m._meta.db_table) for m in (PersonMatchKey, CommonMatchKey))
+    column = quote("key")
+    # Only names are formatted in; the keys and the limit are parameters. VALUES names
+    # its column "column1" on PostgreSQL and SQLite alike.
+    count = (
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {stored} m WHERE m.{column} = k.column1 LIMIT %s) b)"  # noqa: S608
+    )
+    if common:
+        listed = f"(SELECT c.persons FROM {common_keys} c WHERE c.{column} = k.column1)"  # noqa: S608
+        count = f"COALESCE({listed}, {count})"
+    values = ", ".join(["(%s)"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT k.column1, {count} FROM (VALUES {values}) k", [limit, *keys])  # noqa: S608
+        return {key: int(n) for key, n in cursor.fetchall() if n}
+
+
+def recount_common_keys() -> int:
+    """Count again the keys that ``COMMON_KEY_PERSONS`` persons or more share, for
+    ``_stats``. Every batch run does it, after any re-keying. Returns how many there are."""
+    rows = (
+        PersonMatchKey.objects.values("key")
+        # person, not id: the (key, person) index answers without reading the table.
+        .annotate(n=Count("person"))
+        .filter(n__gte=COMMON_KEY_PERSONS)
         .values_list("key", "n")
     )
-    return RegistryStats(size=max(MIN_STATS_SIZE, _registry_size()), counts=counts)
+    with transaction.atomic():
+        CommonMatchKey.objects.all().delete()
+        created = CommonMatchKey.objects.bulk_create(
+            (CommonMatchKey(key=key, persons=n) for key, n in rows.iterator()), batch_size=5000
+        )
+    return len(created)
 
 
 def _registry_size() -> int:
@@ -150,8 +216,23 @@ def _registry_size() -> int:
     cached = getattr(_local, "size", None)
     now = timezone.now()
     if cached is None or (now - cached[1]).total_seconds() > 600:
-        _local.size = cached = (Person.objects.count(), now)
+        _local.size = cached = (_count_persons(), now)
     return int(cached[0])
+
+
+def _count_persons() -> int:
+    """PostgreSQL's own estimate where it has one (instant; counting a million rows is
+    not), else a count."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [Person._meta.db_table],
+            )
+            row = cursor.fetchone()
+        if row is not None and row[0] > 0:
+            return int(row[0])
+    return Person.objects.count()
 
 
 def candidates_for(
@@ -161,29 +242,28 @@ def candidates_for(
     engine's result. For this module's callers only: see the module's note."""
     engine = matcher()
     prepared = engine.prepare(record)
-    lookup = engine.lookup_keys(prepared)
-    counts = dict(
-        PersonMatchKey.objects.filter(key__in=list(lookup))
-        .values("key")
-        .annotate(n=Count("id"))
-        .values_list("key", "n")
-    )
-    chosen = keys_within_budget(counts)
+    counts = _lookup_counts(engine.lookup_keys(prepared))
+    chosen = keys_within_budget(counts, max_block_size=DEFAULT_MAX_BLOCK_SIZE)
     if not chosen:
         return []
     ids = set(PersonMatchKey.objects.filter(key__in=chosen).values_list("person_id", flat=True))
     ids.difference_update(exclude)
     if not ids:
         return []
-    persons = list(Person.objects.filter(pk__in=ids).prefetch_related("documents"))
-    records = {p.pk: record_of(p, [d.number for d in p.documents.all()]) for p in persons}
+    persons = list(Person.objects.filter(pk__in=ids))
+    numbers: dict[UUID, list[str]] = {}
+    documents = Document.objects.filter(person_id__in=ids).values_list("person_id", "number")
+    for person_id, number in documents:
+        numbers.setdefault(person_id, []).append(number)
+    # Each candidate prepared once, for its frequency keys and for the comparison.
+    others = {p.pk: engine.prepare(record_of(p, numbers.get(p.pk, ()))) for p in persons}
     frequency = set(engine.frequency_keys(prepared))
-    for other in records.values():
+    for other in others.values():
         frequency.update(engine.frequency_keys(other))
     stats = _stats(sorted(frequency))
     results = []
     for person in persons:
-        result = engine.compare(prepared, records[person.pk], stats=stats, **thresholds())
+        result = engine.compare(prepared, others[person.pk], stats=stats, **thresholds())
         if result.level is not None:
             results.append((person, result))
     results.sort(key=lambda pair: -pair[1].score)
@@ -300,6 +380,7 @@ def rekey(*, progress: Any = None) -> int:
             )
         if progress is not None:
             progress(len(chunk), len(ids))
+    recount_common_keys()
     return len(ids)
 
 
@@ -308,11 +389,14 @@ def run_batch(
 ) -> DuplicateRun:
     """Look again at every file changed since the last run (all of them with ``full``),
     and queue the likely duplicates that nobody has settled yet. After an engine change
-    (a new ``BLOCKING_VERSION``) every key is recomputed first and every file checked."""
+    (a new ``BLOCKING_VERSION``) every key is recomputed first and every file checked.
+    The common keys are counted again first either way (see ``_stats``)."""
     last = DuplicateRun.objects.filter(finished_at__isnull=False).first()
     if last is None or last.blocking_version != BLOCKING_VERSION:
         rekey(progress=rekey_progress)
         full = True
+    else:
+        recount_common_keys()
     run = DuplicateRun.objects.create(blocking_version=BLOCKING_VERSION)
     changed = Person.objects.filter(merged_into__isnull=True)
     if last is not None and not full:

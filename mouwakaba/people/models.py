@@ -508,6 +508,19 @@ class PersonMatchKey(models.Model):
         return self.key
 
 
+class CommonMatchKey(models.Model):
+    """A match key that many persons shared when the keys were last counted (by the
+    duplicate batch, see ``duplicates.recount_common_keys``), with their number: the
+    check reads how common "Mohamed" is here instead of counting its rows at every
+    registration. Rarer keys are counted live."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    persons = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.persons})"
+
+
 class DuplicatePairQuerySet(ScopedQuerySet["DuplicatePair"]):
     # A pair is in a coordinator's queue when either person is in their scope; the other
     # person then shows with the minimal fields of a registration-time candidate.
