@@ -156,6 +156,11 @@ def _kind(indicator: Indicator) -> str:
 
 def tile(indicator: Indicator, result: Breakdown, suppress: bool = False) -> Tile:
     by_sex = _by(result.by_sex, "sex")
+    if suppress and indicator.is_count:
+        _lines, total = suppression.protect(
+            [], _counts(by_sex.get(("F",)), by_sex.get(("M",)), result.total)
+        )
+        return Tile(indicator, total[2], total[0], total[1], compute.is_available(indicator))
     return Tile(
         indicator,
         _value(result.total, indicator, suppress),
@@ -163,6 +168,11 @@ def tile(indicator: Indicator, result: Breakdown, suppress: bool = False) -> Til
         _value(by_sex.get(("M",)), indicator, suppress),
         compute.is_available(indicator),
     )
+
+
+def _counts(*rows: Row | None) -> list[int]:
+    """The counts of ``rows`` (women, men, everyone), 0 where a row is missing."""
+    return [int(row.value or 0) if row is not None else 0 for row in rows]
 
 
 def split_table(
@@ -196,6 +206,17 @@ def split_table(
             ]
         )
         chart_items.append((name, {"F": women.value if women else 0, "M": men.value if men else 0}))
+    if suppress and indicator.is_count:
+        # Small counts hidden, and whatever would let them be worked out from the totals.
+        by_sex = _by(result.by_sex, "sex")
+        lines, _total = suppression.protect(
+            [
+                _counts(cells.get((value, "F")), cells.get((value, "M")), total_by.get((value,)))
+                for value in values
+            ],
+            _counts(by_sex.get(("F",)), by_sex.get(("M",)), result.total),
+        )
+        table_rows = [[row[0], *line] for row, line in zip(table_rows, lines, strict=True)]
     caption = _("%(indicator)s by %(split)s") % {
         "indicator": indicator.label,
         "split": DIMENSION_LABELS[dimension],

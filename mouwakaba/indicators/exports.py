@@ -113,14 +113,20 @@ def hxl_table(
             "" if province == UNKNOWN else labels("province", province),
         ]
         line += list(key[1:])
-        for _label, _tag, fixed in columns:
-            found = cells.get(tuple(fixed.items()), {}).get(key)
-            if found is None:
-                line.append(0 if indicator.is_count else "")
-            else:
-                line.append(
-                    suppression.figure(found.value, found.base, is_count=indicator.is_count)
-                )
+        found = [cells.get(tuple(fixed.items()), {}).get(key) for _label, _tag, fixed in columns]
+        if indicator.is_count:
+            # Columns come in threes (everyone, women, men), for all ages then each age
+            # group: small counts hidden, and what would let them be worked out.
+            counts = [int(row.value or 0) if row is not None else 0 for row in found]
+            for start in range(0, len(counts), 3):
+                everyone, women, men = counts[start : start + 3]
+                (protected,), _total = suppression.protect([[women, men, everyone]])
+                line += [protected[2], protected[0], protected[1]]
+        else:
+            line += [
+                "" if row is None else suppression.figure(row.value, row.base, is_count=False)
+                for row in found
+            ]
         body.append(line)
     return headers, tags, body
 

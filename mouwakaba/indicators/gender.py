@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import compute, definitions, summaries
+from . import compute, definitions, summaries, suppression
 from .areas import Area
 from .periods import Period
 
@@ -36,6 +36,12 @@ class Stage:
     @property
     def men_share(self) -> float | None:
         return round(100 * self.men / self.base, 1) if self.base else None
+
+    @property
+    def has_small_count(self) -> bool:
+        """Women or men counted 1 to 4 times: shares and their base would give them
+        away, so a printed report does not show them."""
+        return suppression.is_small(self.women) or suppression.is_small(self.men)
 
     @property
     def gap(self) -> float | None:
