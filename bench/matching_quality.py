@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import gc
 import itertools
 import multiprocessing
 import os
@@ -81,7 +82,7 @@ def _pair_and_score(part: tuple[int, int]) -> Scored:
     """Pair and score the records j ≡ part[0] (mod part[1])."""
     matcher: Matcher = _shared["matcher"]  # type: ignore[assignment]
     prepared: list[PreparedRecord] = _shared["prepared"]  # type: ignore[assignment]
-    index: dict[str, list[int]] = _shared["index"]  # type: ignore[assignment]
+    index: blocking.Index = _shared["index"]  # type: ignore[assignment]
     stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
     budget: int = _shared["budget"]  # type: ignore[assignment]
     max_block: int = _shared["max_block"]  # type: ignore[assignment]
@@ -117,6 +118,9 @@ def _worker_private(_: int) -> float:
 def run_engine(
     records: list[PersonRecord], matcher: Matcher, args: argparse.Namespace
 ) -> tuple[Scored, dict[str, float]]:
+    # Millions of long-lived objects and no cycles: the collector would only walk them
+    # again and again (and, before the fork, leave holes the workers' pages fill).
+    gc.disable()
     start = time.perf_counter()
     prepared = [matcher.prepare(record) for record in records]
     counts: Counter[str] = Counter()
@@ -137,7 +141,11 @@ def run_engine(
     )
     parts = [(k, args.jobs * 4) for k in range(args.jobs * 4)]
     if args.jobs > 1:
-        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+        # The workers read the prepared records and the index the parent built: moved to
+        # the permanent generation, the collector of a worker never writes to them, so
+        # their pages stay shared instead of being copied into every worker.
+        gc.freeze()
+        with multiprocessing.get_context("fork").Pool(args.jobs, initializer=gc.enable) as pool:
             results = pool.map(_pair_and_score, parts, chunksize=1)
             # Each worker's own memory once it has done its share (its peak, near enough:
             # the pairs it holds grow to the end).
@@ -151,6 +159,7 @@ def run_engine(
         right.extend(b)
         scores.extend(c)
     end = time.perf_counter()
+    gc.enable()
     timing = {
         "prepare": t_prepare - start,
         "index": t_index - t_prepare,
@@ -168,7 +177,7 @@ def time_lookups(
     """The engine's part of a registration-time lookup: a new record's keys, the budget
     over the stored counts, comparing the candidates. p50 and p95 in ms."""
     prepared: list[PreparedRecord] = _shared["prepared"]  # type: ignore[assignment]
-    index: dict[str, list[int]] = _shared["index"]  # type: ignore[assignment]
+    index: blocking.Index = _shared["index"]  # type: ignore[assignment]
     stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
     rng = random.Random(seed)
     fresh = Matcher(model=matcher.model, variants=matcher.variants)  # cold caches
@@ -178,9 +187,9 @@ def time_lookups(
         t = time.perf_counter()
         new = fresh.prepare(record)
         lookup = blocking.lookup_keys(new)
-        counts = {key: len(index[key]) for key in lookup if key in index}
+        counts = {key: len(blocking.members(index[key])) for key in lookup if key in index}
         chosen = keys_within_budget(counts)
-        ids = {i for key in chosen for i in index[key]}
+        ids = {i for key in chosen for i in blocking.members(index[key])}
         for i in ids:
             fresh.compare(
                 new, prepared[i], stats=stats, match_threshold=0.9, possible_threshold=0.3

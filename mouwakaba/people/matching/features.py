@@ -36,6 +36,9 @@ class NameForm:
     coarse_skeletons: tuple[str, ...]
     groups: frozenset[str]  # variant groups of the whole part
     token_groups: tuple[frozenset[str], ...]
+    # The coarse skeletons of the first word, the likeliest first (for blocking, which
+    # files a given name under its first word: "Fatima Zahra" meets "Fatima").
+    first_coarse: tuple[str, ...]
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -67,6 +70,7 @@ def name_form(text: str, variants: VariantTable) -> NameForm | None:
         coarse_skeletons=tuple(dict.fromkeys(coarse(s) for s in skeletons)),
         groups=variants.groups(joined),
         token_groups=tuple(variants.groups(token.text) for token in tokens),
+        first_coarse=tuple(dict.fromkeys(coarse(s) for s in tokens[0].skeletons)),
     )
 
 
@@ -97,16 +101,18 @@ class PreparedRecord:
 
 
 def prepare_record(record: PersonRecord, forms: NameFormCache) -> PreparedRecord:
-    given = forms.forms(record.given_name_lat, record.given_name_ar)
-    family = forms.forms(record.family_name_lat, record.family_name_ar)
+    given, given_forms, given_skeleton = forms.part(record.given_name_lat, record.given_name_ar)
+    family, family_forms, family_skeleton = forms.part(
+        record.family_name_lat, record.family_name_ar
+    )
     return PreparedRecord(
         record=record,
         given=given,
         family=family,
-        given_key=f"gn:{given[0].skeleton}" if given else "",
-        family_key=f"fn:{family[0].skeleton}" if family else "",
-        given_forms="|".join(form.key for form in given),
-        family_forms="|".join(form.key for form in family),
+        given_key=f"gn:{given_skeleton}" if given else "",
+        family_key=f"fn:{family_skeleton}" if family else "",
+        given_forms=given_forms,
+        family_forms=family_forms,
         sex=record.sex if record.sex in ("F", "M") else "",
         nationality=record.nationality.strip().upper(),
         phone=_phone(record.phone),
@@ -136,11 +142,12 @@ def _birth(record: PersonRecord) -> Birth | None:
 class NameFormCache:
     """Name forms by spelling: names repeat a lot in a registry, so each is built once."""
 
-    __slots__ = ("_forms", "_max_size", "variants")
+    __slots__ = ("_forms", "_max_size", "_parts", "variants")
 
     def __init__(self, variants: VariantTable, max_size: int = 200_000) -> None:
         self.variants = variants
         self._forms: dict[str, NameForm | None] = {}
+        self._parts: dict[tuple[str, str], tuple[tuple[NameForm, ...], str, str]] = {}
         self._max_size = max_size
 
     def form(self, text: str) -> NameForm | None:
@@ -159,3 +166,17 @@ class NameFormCache:
         found = (self.form(latin), self.form(arabic))
         unique = {form.key: form for form in found if form is not None}
         return tuple(unique.values())
+
+    def part(self, latin: str, arabic: str) -> tuple[tuple[NameForm, ...], str, str]:
+        """A name part's forms, their keys joined (which the comparisons of parts are
+        remembered by), and the skeleton of the first: one object each, shared by every
+        record with the same spellings."""
+        key = (latin, arabic)
+        found = self._parts.get(key)
+        if found is None:
+            if len(self._parts) >= self._max_size:
+                self._parts.clear()  # crude, but bounded
+            forms = self.forms(latin, arabic)
+            joined = "|".join(form.key for form in forms)
+            found = self._parts[key] = (forms, joined, forms[0].skeleton if forms else "")
+        return found

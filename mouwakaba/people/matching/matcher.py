@@ -188,7 +188,11 @@ class Matcher:
         self.variants = variants
         self._forms = NameFormCache(variants)
         self._part_levels: dict[tuple[str, str], tuple[str, bool]] = {}
+        self._form_levels: dict[tuple[str, str], str] = {}
         self._name_levels: dict[tuple[str, str, str, str], tuple[_Part, _Part, str]] = {}
+        # Term-frequency weights by (table, level, frequency): frequencies are counts over
+        # one registry size, so few distinct values recur across millions of pairs.
+        self._frequency_weights: dict[tuple[str, str, float], float] = {}
 
     def prepare(self, record: RecordLike) -> PreparedRecord:
         if isinstance(record, PreparedRecord):
@@ -286,18 +290,17 @@ class Matcher:
             # Term frequencies: agreeing on a common value weighs less, on a rare one more.
             if given in _NAME_AGREE:
                 frequency = stats.frequency(a.given_key, b.given_key)
-                given_weight = model.frequency_weight(given_table, given, _NAME_AGREE, frequency)
+                given_weight = self._frequency_weight(given_table, given, _NAME_AGREE, frequency)
             if family in _NAME_AGREE:
                 frequency = stats.frequency(a.family_key, b.family_key)
-                family_weight = model.frequency_weight(family_table, family, _NAME_AGREE, frequency)
+                family_weight = self._frequency_weight(family_table, family, _NAME_AGREE, frequency)
             if phone == AGREE:
                 # Only ever lowered: a phone many give (an association's) says little,
                 # but a rare one says no more than the table, which is estimated among
                 # relatives and namesakes, who share phones (a father and his son).
                 frequency = stats.frequency(f"p:{a.phone}")
                 phone_weight = min(
-                    phone_weight,
-                    model.frequency_weight(PHONE, AGREE, _PHONE_AGREE, frequency),
+                    phone_weight, self._frequency_weight(PHONE, AGREE, _PHONE_AGREE, frequency)
                 )
         return (
             (given, family, order, birth, sex, nationality, phone, documents),
@@ -313,6 +316,18 @@ class Matcher:
             ),
             (given_table, family_table, NAME_ORDER, BIRTH, SEX, NATIONALITY, PHONE, DOCUMENTS),
         )
+
+    def _frequency_weight(
+        self, table: str, level: str, agree_levels: tuple[str, ...], frequency: float
+    ) -> float:
+        key = (table, level, frequency)
+        weight = self._frequency_weights.get(key)
+        if weight is None:
+            if len(self._frequency_weights) > 100_000:
+                self._frequency_weights.clear()  # bounded; recomputing is cheap
+            weight = self.model.frequency_weight(table, level, agree_levels, frequency)
+            self._frequency_weights[key] = weight
+        return weight
 
     def _names(self, a: PreparedRecord, b: PreparedRecord) -> tuple[_Part, _Part, str]:
         """Given and family levels (each with its weight table), straight or swapped,
@@ -379,17 +394,28 @@ class Matcher:
         key = (a_key, b_key) if a_key <= b_key else (b_key, a_key)
         found = self._part_levels.get(key)
         if found is None:
-            if len(self._part_levels) > 2_000_000:
+            if len(self._part_levels) > 1_000_000:
                 self._part_levels.clear()  # bounded; recomputing is cheap
             level = DIFFERENT
             for form_a in a:
                 for form_b in b:
-                    candidate = compare_forms(form_a, form_b)
+                    candidate = self._form_level(form_a, form_b)
                     if NAME_RANK[candidate] < NAME_RANK[level]:
                         level = candidate
             shared = {form.script for form in a} & {form.script for form in b}
             found = self._part_levels[key] = (level, not shared)
         return found
+
+    def _form_level(self, a: NameForm, b: NameForm) -> str:
+        """``compare_forms``, remembered: one spelling meets another in many parts (the
+        same «محمد» against "Mohamed", whatever the other script of either part)."""
+        key = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
+        level = self._form_levels.get(key)
+        if level is None:
+            if len(self._form_levels) > 1_000_000:
+                self._form_levels.clear()  # bounded; recomputing is cheap
+            level = self._form_levels[key] = compare_forms(a, b)
+        return level
 
 
 def _table(comparison: str, cross: bool) -> str:

@@ -37,22 +37,45 @@ def test_swapped_names_share_a_key():
 def test_a_typo_in_one_name_still_shares_a_key():
     a = PersonRecord(given_name_lat="Soukaina", family_name_lat="Bennani", birth_year=1999)
     b = PersonRecord(given_name_lat="Soukaina", family_name_lat="Bernani", birth_year=1999)
-    c = PersonRecord(given_name_lat="Soulaina", family_name_lat="Bennani", birth_year=2000)
+    c = PersonRecord(given_name_lat="Soulaina", family_name_lat="Bennani", birth_year=1999)
     assert meet(a, b)
     assert meet(a, c)
+
+
+def test_a_typo_and_another_year_together_do_not_meet():
+    # One-letter-off names are many ("Mehdi" is "Mohamed" with a letter left out): a
+    # typo is looked for in the same year only.
+    a = PersonRecord(given_name_lat="Soukaina", family_name_lat="Bennani", birth_year=1999)
+    c = PersonRecord(given_name_lat="Soulaina", family_name_lat="Bennani", birth_year=2000)
+    assert not meet(a, c)
 
 
 def test_a_record_of_unknown_age_meets_records_of_any_year():
     a = PersonRecord(given_name_lat="Ousmane", family_name_lat="Diallo", birth_year=1984)
     b = PersonRecord(given_name_ar="عثمان", family_name_ar="ديالو")
-    c = PersonRecord(
+    c = PersonRecord(given_name_lat="Ousmane", family_name_lat="Diallo", birth_year=2010)
+    assert meet(a, b)
+    assert meet(c, b)
+
+
+def test_an_approximate_year_meets_the_years_within_its_tolerance_only():
+    # An estimated age is a year all the same: "about 30" meets a birth date five years
+    # off, which the comparison still tolerates, not one of any age.
+    a = PersonRecord(given_name_lat="Ousmane", family_name_lat="Diallo", birth_year=1984)
+    near = PersonRecord(
         given_name_lat="Ousmane",
         family_name_lat="Diallo",
-        birth_year=1990,
+        birth_year=1989,
         birth_date_approximate=True,
     )
-    assert meet(a, b)
-    assert meet(a, c)
+    far = PersonRecord(
+        given_name_lat="Ousmane",
+        family_name_lat="Diallo",
+        birth_year=1992,
+        birth_date_approximate=True,
+    )
+    assert meet(a, near)
+    assert not meet(a, far)
 
 
 def test_people_with_the_same_names_born_years_apart_do_not_meet():
