@@ -81,18 +81,21 @@ def reading(area: Area, periods: Iterable[Period]) -> Iterator[Session]:
             "period", "key", "data", "computed_at"
         )
         session.stored = {(period, key): (data, at) for period, key, data, at in rows}
-    token = _session.set(session)
-    try:
+    with _active(session):
         yield session
-    finally:
-        _session.reset(token)
-    _save(session)
 
 
 @contextmanager
 def refreshing(area: Area) -> Iterator[Session]:
     """Compute every figure asked for ``area`` now, and store it."""
-    session = Session(area=area.code, refresh=True, now=timezone.now())
+    with _active(Session(area=area.code, refresh=True, now=timezone.now())) as session:
+        yield session
+
+
+@contextmanager
+def _active(session: Session) -> Iterator[Session]:
+    """The session the remembered computations use; what it computed is stored when it
+    ends without an error."""
     token = _session.set(session)
     try:
         yield session
