@@ -155,18 +155,30 @@ def _kind(indicator: Indicator) -> str:
 
 
 def tile(indicator: Indicator, result: Breakdown, suppress: bool = False) -> Tile:
+    _lines, (women, men, everyone) = _shown(indicator, [], _sexes(result), suppress)
+    return Tile(indicator, everyone, women, men, compute.is_available(indicator))
+
+
+Line = tuple[Row | None, Row | None, Row | None]  # women, men, everyone
+
+
+def _sexes(result: Breakdown) -> Line:
+    """The whole of a breakdown: women, men, everyone."""
     by_sex = _by(result.by_sex, "sex")
+    return by_sex.get(("F",)), by_sex.get(("M",)), result.total
+
+
+def _shown(
+    indicator: Indicator, lines: list[Line], total: Line, suppress: bool
+) -> tuple[list[list[Any]], list[Any]]:
+    """Lines of women, men and everyone, and their total, as they may be shown: exact on
+    screen; for print, small counts hidden and, for counts, whatever would let them be
+    worked out from the figures around them (``suppression.protect``)."""
     if suppress and indicator.is_count:
-        _lines, total = suppression.protect(
-            [], _counts(by_sex.get(("F",)), by_sex.get(("M",)), result.total)
-        )
-        return Tile(indicator, total[2], total[0], total[1], compute.is_available(indicator))
-    return Tile(
-        indicator,
-        _value(result.total, indicator, suppress),
-        _value(by_sex.get(("F",)), indicator, suppress),
-        _value(by_sex.get(("M",)), indicator, suppress),
-        compute.is_available(indicator),
+        return suppression.protect([_counts(*line) for line in lines], _counts(*total))
+    return (
+        [[_value(row, indicator, suppress) for row in line] for line in lines],
+        [_value(row, indicator, suppress) for row in total],
     )
 
 
@@ -191,32 +203,17 @@ def split_table(
     values = [row.keys[dimension] for row in totals]
     cells = _by(rows, dimension, "sex")
     total_by = _by(totals, dimension)
-    table_rows = []
-    chart_items = []
-    for value in values:
-        women, men = cells.get((value, "F")), cells.get((value, "M"))
-        everyone = total_by.get((value,))
-        name = labels(dimension, value)
-        table_rows.append(
-            [
-                name,
-                _value(women, indicator, suppress),
-                _value(men, indicator, suppress),
-                _value(everyone, indicator, suppress),
-            ]
-        )
-        chart_items.append((name, {"F": women.value if women else 0, "M": men.value if men else 0}))
-    if suppress and indicator.is_count:
-        # Small counts hidden, and whatever would let them be worked out from the totals.
-        by_sex = _by(result.by_sex, "sex")
-        lines, _total = suppression.protect(
-            [
-                _counts(cells.get((value, "F")), cells.get((value, "M")), total_by.get((value,)))
-                for value in values
-            ],
-            _counts(by_sex.get(("F",)), by_sex.get(("M",)), result.total),
-        )
-        table_rows = [[row[0], *line] for row, line in zip(table_rows, lines, strict=True)]
+    lines: list[Line] = [
+        (cells.get((value, "F")), cells.get((value, "M")), total_by.get((value,)))
+        for value in values
+    ]
+    names = [labels(dimension, value) for value in values]
+    shown, _total = _shown(indicator, lines, _sexes(result), suppress)
+    table_rows = [[name, *line] for name, line in zip(names, shown, strict=True)]
+    chart_items: list[tuple[str, dict[str, float | int | None]]] = [
+        (name, {"F": women.value if women else 0, "M": men.value if men else 0})
+        for name, (women, men, _everyone) in zip(names, lines, strict=True)
+    ]
     caption = _("%(indicator)s by %(split)s") % {
         "indicator": indicator.label,
         "split": DIMENSION_LABELS[dimension],

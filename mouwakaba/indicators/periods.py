@@ -28,6 +28,11 @@ class Period:
     code: str
 
     @property
+    def is_range(self) -> bool:
+        """A range of dates (``from``/``to``) rather than a month, quarter or year."""
+        return "/" in self.code
+
+    @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 

@@ -52,7 +52,6 @@ class Session:
     computed: dict[tuple[str, str], tuple[Any, Any]] = field(default_factory=dict)
     # The oldest stored figure the page used (None: everything was computed now).
     oldest: datetime | None = None
-    live: int = 0
 
 
 _session: ContextVar[Session | None] = ContextVar("indicator_summaries", default=None)
@@ -60,7 +59,7 @@ _session: ContextVar[Session | None] = ContextVar("indicator_summaries", default
 
 def storable(period: Period) -> bool:
     """Months, quarters and years are stored; a custom range is not."""
-    return "/" not in period.code
+    return not period.is_range
 
 
 def is_fresh(period: Period, computed_at: datetime, now: datetime) -> bool:
@@ -139,7 +138,6 @@ def _remember(
                 session.oldest = computed_at
             return decode(data)
     value = live()
-    session.live += 1
     session.computed[slot] = (value, encode(value))
     return value
 

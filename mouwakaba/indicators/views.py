@@ -63,7 +63,7 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, Period, Area]:
 
 def _query(period: Period, area: Area, **extra: str) -> str:
     params = {"territory": area.code, **extra}
-    if "/" in period.code:
+    if period.is_range:
         params.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
     else:
         params["period"] = period.code

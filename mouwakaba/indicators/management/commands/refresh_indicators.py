@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from mouwakaba.indicators import areas, dashboards, gender, periods, summaries
+from mouwakaba.indicators import areas, dashboards, periods, summaries
 from mouwakaba.indicators.areas import Area
 from mouwakaba.indicators.periods import Period
 
@@ -41,8 +41,8 @@ def refresh(period: Period, area: Area) -> int:
     returns how many results were stored."""
     with summaries.refreshing(area) as session:
         dashboards.dashboard_figures(period, area, figure=dashboards.MAP_DEFAULT, rtl=False)
-        dashboards.report(period, area, rtl=False)  # with the gender gaps and their trend
-        gender.gender_gaps(period, area)
+        # The report shows the gender-gap view whole (gaps by part, with their trend).
+        dashboards.report(period, area, rtl=False)
     return len(session.computed)
 
 
