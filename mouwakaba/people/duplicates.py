@@ -81,12 +81,21 @@ def record_of(person: Person, document_numbers: Iterable[str] = ()) -> PersonRec
     )
 
 
+KEY_LENGTH = PersonMatchKey._meta.get_field("key").max_length or 64
+
+
+def stored(key: str) -> str:
+    """A key as the key table holds it: cut to the column's length. Filing and looking
+    up both go through here, so that a long name's keys still meet."""
+    return key[:KEY_LENGTH]
+
+
 def keys_of(record: PersonRecord) -> list[str]:
     """What a person is stored under: blocking keys and frequency keys, each once."""
     engine = matcher()
     prepared = engine.prepare(record)
-    keys = dict.fromkeys((*engine.blocking_keys(prepared), *engine.frequency_keys(prepared)))
-    return [key[:64] for key in keys]
+    keys = (*engine.blocking_keys(prepared), *engine.frequency_keys(prepared))
+    return list(dict.fromkeys(stored(key) for key in keys))
 
 
 def refresh_match_keys(person: Person, document_numbers: Iterable[str]) -> None:
@@ -176,21 +185,27 @@ def _bounded_counts(keys: Sequence[str], *, limit: int, common: bool) -> dict[st
     keys = list(dict.fromkeys(keys))
     if not keys:
         return {}
+    as_stored = {key: stored(key) for key in keys}
+    cut_keys = list(dict.fromkeys(as_stored.values()))
     quote = connection.ops.quote_name
-    stored, common_keys = (quote(m._meta.db_table) for m in (PersonMatchKey, CommonMatchKey))
+    table, common_keys = (quote(m._meta.db_table) for m in (PersonMatchKey, CommonMatchKey))
     column = quote("key")
     # Only names are formatted in; the keys and the limit are parameters. VALUES names
     # its column "column1" on PostgreSQL and SQLite alike.
     count = (
-        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {stored} m WHERE m.{column} = k.column1 LIMIT %s) b)"  # noqa: S608
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} m WHERE m.{column} = k.column1 LIMIT %s) b)"  # noqa: S608
     )
     if common:
         listed = f"(SELECT c.persons FROM {common_keys} c WHERE c.{column} = k.column1)"  # noqa: S608
         count = f"COALESCE({listed}, {count})"
-    values = ", ".join(["(%s)"] * len(keys))
+    values = ", ".join(["(%s)"] * len(cut_keys))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT k.column1, {count} FROM (VALUES {values}) k", [limit, *keys])  # noqa: S608
-        return {key: int(n) for key, n in cursor.fetchall() if n}
+        cursor.execute(
+            f"SELECT k.column1, {count} FROM (VALUES {values}) k",  # noqa: S608
+            [limit, *cut_keys],
+        )
+        counted = {key: int(n) for key, n in cursor.fetchall() if n}
+    return {key: counted[cut] for key, cut in as_stored.items() if cut in counted}
 
 
 def recount_common_keys() -> int:
@@ -246,7 +261,11 @@ def candidates_for(
     chosen = keys_within_budget(counts, max_block_size=DEFAULT_MAX_BLOCK_SIZE)
     if not chosen:
         return []
-    ids = set(PersonMatchKey.objects.filter(key__in=chosen).values_list("person_id", flat=True))
+    ids = set(
+        PersonMatchKey.objects.filter(key__in=[stored(key) for key in chosen]).values_list(
+            "person_id", flat=True
+        )
+    )
     ids.difference_update(exclude)
     if not ids:
         return []

@@ -169,3 +169,27 @@ def test_a_lookup_costs_the_same_queries_however_many_it_finds(personas):
     # Key counts, persons filed under the chosen keys, their files, their documents,
     # the frequencies; the holding cells, the user's scope, the ones in it, the audit.
     assert few[0] == many[0] == 9
+
+
+def test_a_name_whose_keys_are_longer_than_the_key_column_still_meets_itself(personas):
+    """Keys are cut to the column's length when filed: a lookup must cut them the same
+    way, or a long compound name would never be found again."""
+    long_name = {
+        "given_name_ar": "",
+        "family_name_ar": "",
+        "given_name_lat": "Bakhtarmazdagirtachkbaldafirgam",
+        "family_name_lat": (
+            "Bentchakchoukbelghazwanibenkhchichbelmskhtrizbouzghrandbelkhdirbenhmidoubelghar"
+            "bibentazarkhnitbel"
+        ),
+        "phone": "",
+        "birth_date": date(1984, 2, 3),
+    }
+    person = make_person(personas.agent_a, **long_name)
+    record = record_of(person)
+    assert any(
+        len(key) > 64
+        for key in duplicates.matcher().lookup_keys(duplicates.matcher().prepare(record))
+    )
+    found = candidates_for(record, exclude=[])
+    assert [p.pk for p, _result in found] == [person.pk]
