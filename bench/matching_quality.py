@@ -6,7 +6,8 @@
     .venv/bin/python bench/matching_quality.py --variants none # without variant tables
 
 Generates a registry with known duplicates (``matching_data.py``, seed 1 by default) and
-runs the full batch as ``find_duplicates`` would: every record prepared and filed under
+runs the full batch as ``find_duplicates --full`` does (``people.matching.batch``): every
+record prepared and filed under
 its blocking keys, every record looking up its candidates among the records before it
 (within the registration-time budget), every candidate pair scored. Prints pairwise
 precision, recall and F1 of "match" (score ≥ MATCH_THRESHOLD from settings), the recall
@@ -23,15 +24,14 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import gc
 import itertools
-import multiprocessing
 import os
 import random
 import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from array import array
 from collections import Counter
@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import matching_splink
+import numpy as np
 from matching_data import DIFFICULTIES, Registry, difficulties, generate
 
 from mouwakaba.people.matching import (
@@ -49,12 +50,12 @@ from mouwakaba.people.matching import (
     Matcher,
     MatchModel,
     PersonRecord,
-    PreparedRecord,
     RegistryStats,
     VariantTable,
     blocking,
     keys_within_budget,
 )
+from mouwakaba.people.matching.batch import score_registry
 from mouwakaba.people.matching.variants import DATA_DIR
 
 VARIANT_CHOICES = {
@@ -72,102 +73,78 @@ def settings_thresholds() -> tuple[float, float]:
     return float(settings.MATCH_THRESHOLD), float(settings.POSSIBLE_THRESHOLD)
 
 
-# What the forked workers read (inherited, never pickled).
-_shared: dict[str, object] = {}
-
 Scored = tuple[array, array, array]  # i, j, score
 
 
-def _pair_and_score(part: tuple[int, int]) -> Scored:
-    """Pair and score the records j ≡ part[0] (mod part[1])."""
-    matcher: Matcher = _shared["matcher"]  # type: ignore[assignment]
-    prepared: list[PreparedRecord] = _shared["prepared"]  # type: ignore[assignment]
-    index: blocking.Index = _shared["index"]  # type: ignore[assignment]
-    stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
-    budget: int = _shared["budget"]  # type: ignore[assignment]
-    max_block: int = _shared["max_block"]  # type: ignore[assignment]
-    first, step = part
-    left, right, scores = array("i"), array("i"), array("d")
-    score = matcher.score
-    for j in range(first, len(prepared), step):
-        b = prepared[j]
-        looked_up = blocking.lookup_keys(b)
-        for i in blocking.partners(j, looked_up, index, budget, max_block):
-            left.append(i)
-            right.append(j)
-            scores.append(score(prepared[i], b, stats))
-    _shared["private_mb"] = _private_mb()
-    return left, right, scores
+class MemoryWatch:
+    """The peak of what the run holds: this process's resident memory plus what its
+    child processes hold of their own (a forked worker's resident size counts the pages
+    it shares copy-on-write with the parent, so summing it would overstate), sampled
+    every 0.2 s from /proc. 0 where /proc is missing."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak_mb = max(self.peak_mb, self.now_mb())
+
+    @staticmethod
+    def now_mb() -> float:
+        me = os.getpid()
+        total = _smaps(me, ("Rss",))
+        try:
+            children = Path(f"/proc/{me}/task/{me}/children").read_text().split()
+        except OSError:
+            children = []
+        for child in children:
+            total += _smaps(int(child), ("Private_Clean", "Private_Dirty"))
+        return total / 1024
 
 
-def _private_mb() -> float:
-    """This process's memory that is its own (not shared copy-on-write with the parent),
-    in MB: what a forked worker adds to the machine's use. 0 where /proc is missing."""
+def _smaps(pid: int, fields: tuple[str, ...]) -> float:
     try:
-        text = Path("/proc/self/smaps_rollup").read_text(encoding="ascii")
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii")
     except OSError:
         return 0.0
-    kb = sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("Private_"))
-    return kb / 1024
-
-
-def _worker_private(_: int) -> float:
-    return float(_shared.get("private_mb", 0.0))  # type: ignore[arg-type]
+    return float(
+        sum(int(line.split()[1]) for line in text.splitlines() if line.split(":")[0] in fields)
+    )
 
 
 def run_engine(
     records: list[PersonRecord], matcher: Matcher, args: argparse.Namespace
 ) -> tuple[Scored, dict[str, float]]:
-    # Millions of long-lived objects and no cycles: the collector would only walk them
-    # again and again (and, before the fork, leave holes the workers' pages fill).
-    gc.disable()
-    start = time.perf_counter()
-    prepared = [matcher.prepare(record) for record in records]
-    counts: Counter[str] = Counter()
-    if not args.no_frequencies:
-        for record in prepared:
-            counts.update(matcher.frequency_keys(record))
-    stats = RegistryStats(size=len(records), counts=counts)
-    t_prepare = time.perf_counter()
-    index = blocking.file_records(blocking.blocking_keys(record) for record in prepared)
-    t_index = time.perf_counter()
-    _shared.update(
-        matcher=matcher,
-        prepared=prepared,
-        index=index,
-        stats=stats,
-        budget=args.budget,
-        max_block=args.max_block_size,
-    )
-    parts = [(k, args.jobs * 4) for k in range(args.jobs * 4)]
-    if args.jobs > 1:
-        # The workers read the prepared records and the index the parent built: moved to
-        # the permanent generation, the collector of a worker never writes to them, so
-        # their pages stay shared instead of being copied into every worker.
-        gc.freeze()
-        with multiprocessing.get_context("fork").Pool(args.jobs, initializer=gc.enable) as pool:
-            results = pool.map(_pair_and_score, parts, chunksize=1)
-            # Each worker's own memory once it has done its share (its peak, near enough:
-            # the pairs it holds grow to the end).
-            private = pool.map(_worker_private, range(args.jobs * 8), chunksize=1)
-            _shared["workers_mb"] = sum(sorted(set(private))[-args.jobs :])
-    else:
-        results = [_pair_and_score(part) for part in parts]
+    """The batch as ``find_duplicates --full`` runs it (``people.matching.batch``)."""
+    timing: dict[str, float] = {}
+    stats = RegistryStats(size=len(records)) if args.no_frequencies else None
+    with MemoryWatch() as memory:
+        start = time.perf_counter()
+        found = score_registry(
+            records,
+            matcher=matcher,
+            stats=stats,
+            budget=args.budget,
+            max_block_size=args.max_block_size,
+            jobs=args.jobs,
+            timings=timing,
+        )
+        timing["total"] = time.perf_counter() - start
+    timing["peak_mb"] = memory.peak_mb
     left, right, scores = array("i"), array("i"), array("d")
-    for a, b, c in results:
-        left.extend(a)
-        right.extend(b)
-        scores.extend(c)
-    end = time.perf_counter()
-    gc.enable()
-    timing = {
-        "prepare": t_prepare - start,
-        "index": t_index - t_prepare,
-        "pair_score": end - t_index,
-        "total": end - start,
-        "keys": float(len(index)),
-    }
-    _shared["stats"] = stats
+    left.frombytes(found.i.astype(np.int32).tobytes())
+    right.frombytes(found.j.astype(np.int32).tobytes())
+    scores.frombytes(found.score.astype(np.float64).tobytes())
     return (left, right, scores), timing
 
 
@@ -176,9 +153,12 @@ def time_lookups(
 ) -> tuple[float, float]:
     """The engine's part of a registration-time lookup: a new record's keys, the budget
     over the stored counts, comparing the candidates. p50 and p95 in ms."""
-    prepared: list[PreparedRecord] = _shared["prepared"]  # type: ignore[assignment]
-    index: blocking.Index = _shared["index"]  # type: ignore[assignment]
-    stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
+    prepared = [matcher.prepare(record) for record in records]
+    counts: Counter[str] = Counter()
+    for record in prepared:
+        counts.update(matcher.frequency_keys(record))
+    stats = RegistryStats(size=len(records), counts=counts)
+    index = blocking.file_records(blocking.blocking_keys(record) for record in prepared)
     rng = random.Random(seed)
     fresh = Matcher(model=matcher.model, variants=matcher.variants)  # cold caches
     times = []
@@ -356,18 +336,11 @@ def main() -> None:
         if pair != (args.match, args.possible)
     ]
     scored, timing = run_engine(records, matcher, args)
-    main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    # The main process's peak, plus what the workers held of their own (their resident
-    # size counts the parent's pages they share copy-on-write, so summing it overstates).
-    workers_private = float(_shared.get("workers_mb", 0.0))  # type: ignore[arg-type]
-    peak = main_mb + workers_private
+    peak = timing["peak_mb"]
     detail = (
-        f"{args.jobs} process{'es' if args.jobs > 1 else ''}; prepare {timing['prepare']:.1f} s, "
-        f"index {timing['index']:.1f} s ({timing['keys']:,.0f} keys), pair and score "
-        f"{timing['pair_score']:.1f} s; variants {args.variants}; memory: main {main_mb:,.0f} MB "
-        f"(of which the generated registry {base_rss:,.0f}), workers' own "
-        f"{workers_private:,.0f} MB (resident, shared pages included: {worker_mb:,.0f} MB each)"
+        f"{args.jobs} process{'es' if args.jobs > 1 else ''}; columns and keys "
+        f"{timing['prepare']:.1f} s, pair and score {timing['pair_score']:.1f} s; variants "
+        f"{args.variants}; peak memory counts the generated registry, {base_rss:,.0f} MB"
     )
     report(
         "Mouwakaba engine",
@@ -419,7 +392,8 @@ def show_errors(
     matcher: Matcher, registry: Registry, scored: Scored, match: float, limit: int
 ) -> None:
     records, person_of = registry.records, registry.person_of
-    stats: RegistryStats = _shared["stats"]  # type: ignore[assignment]
+    counts = Counter(key for record in records for key in matcher.frequency_keys(record))
+    stats = RegistryStats(size=len(records), counts=counts)
     left, right, scores = scored
     score_of = {(i, j): s for i, j, s in zip(left, right, scores, strict=True)}
     truth = sorted(registry.true_pairs())

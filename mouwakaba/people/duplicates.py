@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -37,6 +38,7 @@ from .matching import (
 from .matching import (
     PersonRecord as PersonRecord,
 )
+from .matching.batch import score_registry
 from .models import (
     CommonMatchKey,
     Document,
@@ -65,18 +67,37 @@ def thresholds() -> dict[str, float]:
     }
 
 
+# The fields of a person the engine reads (besides document numbers).
+RECORD_FIELDS = (
+    "given_name_ar",
+    "family_name_ar",
+    "given_name_lat",
+    "family_name_lat",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "birth_date_approximate",
+    "nationality",
+    "phone",
+)
+
+
 def record_of(person: Person, document_numbers: Iterable[str] = ()) -> PersonRecord:
+    return _record({field: getattr(person, field) for field in RECORD_FIELDS}, document_numbers)
+
+
+def _record(values: dict[str, Any], document_numbers: Iterable[str]) -> PersonRecord:
     return PersonRecord(
-        given_name_ar=person.given_name_ar,
-        family_name_ar=person.family_name_ar,
-        given_name_lat=person.given_name_lat,
-        family_name_lat=person.family_name_lat,
-        sex=person.sex,
-        birth_date=person.birth_date,
-        birth_year=person.birth_year,
-        birth_date_approximate=person.birth_date_approximate,
-        nationality=str(person.nationality or ""),
-        phone=person.phone,
+        given_name_ar=values["given_name_ar"],
+        family_name_ar=values["family_name_ar"],
+        given_name_lat=values["given_name_lat"],
+        family_name_lat=values["family_name_lat"],
+        sex=values["sex"],
+        birth_date=values["birth_date"],
+        birth_year=values["birth_year"],
+        birth_date_approximate=values["birth_date_approximate"],
+        nationality=str(values["nationality"] or ""),
+        phone=values["phone"],
         document_numbers=tuple(n for n in document_numbers if n),
     )
 
@@ -403,13 +424,21 @@ def rekey(*, progress: Any = None) -> int:
     return len(ids)
 
 
+# The candidates queued for one file at most, best first: beyond, a reviewer learns nothing.
+CANDIDATES_PER_FILE = 20
+
+
 def run_batch(
     *, full: bool = False, progress: Any = None, rekey_progress: Any = None
 ) -> DuplicateRun:
     """Look again at every file changed since the last run (all of them with ``full``),
     and queue the likely duplicates that nobody has settled yet. After an engine change
     (a new ``BLOCKING_VERSION``) every key is recomputed first and every file checked.
-    The common keys are counted again first either way (see ``_stats``)."""
+    The common keys are counted again first either way (see ``_stats``).
+
+    A full check compares the whole registry with itself in memory
+    (``matching.batch``), which finds the pairs a lookup of each file would, in minutes
+    for a million files; changed files are each looked up in the key table."""
     last = DuplicateRun.objects.filter(finished_at__isnull=False).first()
     if last is None or last.blocking_version != BLOCKING_VERSION:
         rekey(progress=rekey_progress)
@@ -417,8 +446,18 @@ def run_batch(
     else:
         recount_common_keys()
     run = DuplicateRun.objects.create(blocking_version=BLOCKING_VERSION)
+    if full:
+        run.checked, run.found = _check_everything(progress)
+    else:
+        run.checked, run.found = _check_changed(last, progress)
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _check_changed(last: DuplicateRun | None, progress: Any) -> tuple[int, int]:
     changed = Person.objects.filter(merged_into__isnull=True)
-    if last is not None and not full:
+    if last is not None:
         changed = changed.filter(
             Q(updated_at__gte=last.started_at) | Q(created_at__gte=last.started_at)
         )
@@ -431,7 +470,8 @@ def run_batch(
         with transaction.atomic():
             for person in batch:
                 record = record_of(person, [d.number for d in person.documents.all()])
-                for other, result in candidates_for(record, exclude=[person.pk], limit=20):
+                found_now = candidates_for(record, exclude=[person.pk], limit=CANDIDATES_PER_FILE)
+                for other, result in found_now:
                     first, second = ordered(person.pk, other.pk)
                     _pair, created = DuplicatePair.objects.get_or_create(
                         first_id=first,
@@ -445,11 +485,78 @@ def run_batch(
                     found += int(created)
         if progress is not None:
             progress(len(batch), len(ids))
-    run.finished_at = timezone.now()
-    run.checked = len(ids)
-    run.found = found
-    run.save()
-    return run
+    return len(ids), found
+
+
+def _check_everything(progress: Any) -> tuple[int, int]:
+    """Every file against every other, as if registered one after the other: each file's
+    best candidates (up to ``CANDIDATES_PER_FILE``) among those registered before it."""
+    ids, records = _registry_records()
+    engine = matcher()
+    done = [0]
+
+    def advance(finished: int, total: int) -> None:
+        if progress is not None:
+            progress(finished - done[0], total)
+        done[0] = finished
+
+    found = score_registry(
+        records,
+        matcher=engine,
+        # As a registration-time lookup weighs (``_stats``).
+        registry_size=max(MIN_STATS_SIZE, len(records)),
+        min_score=settings.POSSIBLE_THRESHOLD,
+        jobs=settings.MATCHING_JOBS,
+        progress=advance,
+    )
+    # Each later file's best candidates first.
+    order = np.lexsort((-found.score, found.j))
+    later = found.j[order]
+    rank = np.arange(len(order)) - np.searchsorted(later, later, side="left")
+    kept = order[rank < CANDIDATES_PER_FILE]
+    known = set(DuplicatePair.objects.values_list("first_id", "second_id"))
+    new = []
+    for i, j in zip(found.i[kept].tolist(), found.j[kept].tolist(), strict=True):
+        first, second = ordered(ids[i], ids[j])
+        if (first, second) in known:
+            continue
+        result = engine.compare(records[i], records[j], stats=found.stats, **thresholds())
+        if result.level is None:
+            continue
+        known.add((first, second))
+        new.append(
+            DuplicatePair(
+                first_id=first,
+                second_id=second,
+                score=result.score,
+                level=str(result.level),
+                evidence=[e.code for e in result.evidence if e.level is not None],
+            )
+        )
+    with transaction.atomic():
+        DuplicatePair.objects.bulk_create(new, batch_size=1000)
+    return len(ids), len(new)
+
+
+def _registry_records() -> tuple[list[UUID], list[PersonRecord]]:
+    """Every file that was not merged away, in the order of registration, as records."""
+    numbers: dict[UUID, list[str]] = {}
+    documents = Document.objects.filter(person__merged_into__isnull=True).values_list(
+        "person_id", "number"
+    )
+    for person_id, number in documents.iterator(chunk_size=10_000):
+        numbers.setdefault(person_id, []).append(number)
+    ids: list[UUID] = []
+    records: list[PersonRecord] = []
+    persons = (
+        Person.objects.filter(merged_into__isnull=True)
+        .order_by("created_at", "pk")
+        .values("pk", *RECORD_FIELDS)
+    )
+    for values in persons.iterator(chunk_size=10_000):
+        ids.append(values["pk"])
+        records.append(_record(values, numbers.get(values["pk"], ())))
+    return ids, records
 
 
 def clusters(pairs: Iterable[DuplicatePair]) -> list[list[DuplicatePair]]:

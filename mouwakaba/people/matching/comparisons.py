@@ -42,15 +42,16 @@ LATIN_SKELETON_MIN_SPELLING = 0.75
 def compare_forms(a: NameForm, b: NameForm) -> str:
     if a.script == b.script and a.text == b.text:
         return EXACT
-    if a.groups & b.groups or _tokens_are_variants(a, b):
+    if not a.groups.isdisjoint(b.groups) or (
+        a.compound and len(a.tokens) == len(b.tokens) and _tokens_are_variants(a, b)
+    ):
         return VARIANT
     # Both spellings are known names, but of different names: "Mahmoud" is not «محمد»
     # although both read mhmd. The variant table overrides the skeleton then.
     known_different = bool(a.groups) and bool(b.groups)
     if not known_different:
-        shared = set(a.skeletons).intersection(b.skeletons)
-        longest = max((len(s) for s in shared), default=0)
-        if longest >= 3:
+        shared = a.skeleton_set & b.skeleton_set
+        if shared and max(map(len, shared)) >= 3:
             # Three consonants in order are a name, whatever the vowels and the first
             # letter's spelling ("Camara" / "Kemara", "Ousmane" / "Usman").
             return SKELETON
@@ -59,11 +60,11 @@ def compare_forms(a: NameForm, b: NameForm) -> str:
             known_different = True
         elif shared:
             return SKELETON_SHORT
-        if set(a.coarse_skeletons).intersection(b.coarse_skeletons):
+        if not a.coarse_set.isdisjoint(b.coarse_set):
             return COARSE
         if _similar(a, b):
             return SIMILAR
-    if (len(a.tokens) > 1 or len(b.tokens) > 1) and _some_token_agrees(a, b):
+    if (a.compound or b.compound) and _some_token_agrees(a, b):
         return PARTIAL
     return DIFFERENT
 

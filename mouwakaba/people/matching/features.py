@@ -24,11 +24,11 @@ MIN_DOCUMENT_CHARS = 5
 class NameForm:
     """One part of a name (given or family) in one script, ready to compare.
 
-    Equality and hashing go by ``key`` (the canonical words), so that comparisons of the
-    same two spellings can be remembered across records.
+    Equality and hashing go by ``key`` (the canonical words and their readings), so that
+    comparisons of the same two spellings can be remembered across records.
     """
 
-    key: str
+    key: str  # the canonical words, and the skeleton readings of each
     script: str
     text: str  # the canonical words joined without spaces
     tokens: tuple[NameToken, ...]
@@ -39,6 +39,11 @@ class NameForm:
     # The coarse skeletons of the first word, the likeliest first (for blocking, which
     # files a given name under its first word: "Fatima Zahra" meets "Fatima").
     first_coarse: tuple[str, ...]
+    # The same skeletons as sets, and whether the form has several words: what the
+    # comparison of two forms asks first, millions of times in a batch run.
+    skeleton_set: frozenset[str]
+    coarse_set: frozenset[str]
+    compound: bool
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -60,17 +65,25 @@ def name_form(text: str, variants: VariantTable) -> NameForm | None:
         itertools.product(*(token.skeletons for token in tokens)), MAX_SKELETON_READINGS
     )
     skeletons = tuple(dict.fromkeys(join_skeletons(reading) for reading in readings))
+    coarse_skeletons = tuple(dict.fromkeys(coarse(s) for s in skeletons))
     joined = "".join(token.text for token in tokens)
     return NameForm(
-        key=" ".join(token.text for token in tokens),
+        # The words and their readings: «الحسن» and «حسن» are one word, but only the first
+        # may also read "Lhassan", so they are two forms (and two entries in every cache).
+        key=" ".join(token.text for token in tokens)
+        + "/"
+        + " ".join(",".join(token.skeletons) for token in tokens),
         script=script_of(joined),
         text=joined,
         tokens=tokens,
         skeletons=skeletons,
-        coarse_skeletons=tuple(dict.fromkeys(coarse(s) for s in skeletons)),
+        coarse_skeletons=coarse_skeletons,
         groups=variants.groups(joined),
         token_groups=tuple(variants.groups(token.text) for token in tokens),
         first_coarse=tuple(dict.fromkeys(coarse(s) for s in tokens[0].skeletons)),
+        skeleton_set=frozenset(skeletons),
+        coarse_set=frozenset(coarse_skeletons),
+        compound=len(tokens) > 1,
     )
 
 

@@ -409,7 +409,9 @@ class Matcher:
     def _form_level(self, a: NameForm, b: NameForm) -> str:
         """``compare_forms``, remembered: one spelling meets another in many parts (the
         same «محمد» against "Mohamed", whatever the other script of either part)."""
-        key = (a.key, b.key) if a.key <= b.key else (b.key, a.key)
+        if b.key < a.key:
+            a, b = b, a  # one order, so that no cache's history can change a level
+        key = (a.key, b.key)
         level = self._form_levels.get(key)
         if level is None:
             if len(self._form_levels) > 1_000_000:

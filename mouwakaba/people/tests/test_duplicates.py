@@ -1,7 +1,7 @@
 """The duplicate check where users meet it: at registration, in the API, and in the
 coordinators' review queue — across the whole registry, with minimal fields only."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -243,3 +243,92 @@ def test_a_provincial_coordinator_sees_pairs_touching_the_province_only(client, 
 def test_the_queue_is_for_coordinators(client, personas, persona):
     client.force_login(getattr(personas, persona))
     assert client.get("/en/people/duplicates/").status_code == 403
+
+
+def _registry_of_namesakes_and_duplicates(personas):
+    """Files in both scripts: two persons registered twice, namesakes, a stranger."""
+    people = [
+        (personas.agent_a, {"given_name_ar": "", "family_name_ar": "", "birth_year": 1990}),
+        (
+            personas.agent_b,
+            {
+                "given_name_lat": "",
+                "family_name_lat": "",
+                "birth_date": None,
+                "birth_year": 1990,
+            },
+        ),
+        (personas.agent_a, {"given_name_lat": "M'hamed", "family_name_lat": "Ben Ali"}),
+        (
+            personas.agent_b,
+            {"given_name_ar": "", "family_name_ar": "", "birth_date": date(1971, 2, 3)},
+        ),
+        (
+            personas.agent_a,
+            {
+                "given_name_ar": "فاطمة الزهراء",
+                "family_name_ar": "العلوي",
+                "given_name_lat": "",
+                "family_name_lat": "",
+                "sex": "F",
+                "birth_date": date(1999, 8, 1),
+            },
+        ),
+        (
+            personas.agent_b,
+            {
+                "given_name_ar": "",
+                "family_name_ar": "",
+                "given_name_lat": "Fatimazahra",
+                "family_name_lat": "El Alaoui",
+                "sex": "F",
+                "birth_date": date(1999, 1, 8),
+            },
+        ),
+        (
+            personas.agent_b,
+            {
+                "given_name_ar": "",
+                "family_name_ar": "",
+                "given_name_lat": "Awa",
+                "family_name_lat": "Diop",
+                "sex": "F",
+                "nationality": "SN",
+            },
+        ),
+    ]
+    return [make_person(agent, **values) for agent, values in people]
+
+
+def _queue():
+    return {
+        (pair.first_id, pair.second_id): (round(pair.score, 9), pair.level, tuple(pair.evidence))
+        for pair in DuplicatePair.objects.all()
+    }
+
+
+def test_a_full_check_queues_what_looking_up_every_file_queues(personas):
+    _registry_of_namesakes_and_duplicates(personas)
+    full = run_batch()  # the first run checks every file, in memory
+    assert full.checked == 7 and full.found == len(_queue()) >= 3
+    compared_at_once = _queue()
+
+    # The same files, each looked up in the key table as an incremental run does.
+    DuplicatePair.objects.all().delete()
+    DuplicateRun.objects.update(started_at=datetime(2000, 1, 1, tzinfo=UTC))
+    one_by_one = run_batch()
+    assert one_by_one.checked == 7
+    assert _queue() == compared_at_once
+
+
+def test_a_full_check_leaves_settled_pairs_as_they_are(personas):
+    files = _registry_of_namesakes_and_duplicates(personas)
+    run_batch()
+    settled = DuplicatePair.objects.filter(status="pending").first()
+    settled.status = "different"
+    settled.save()
+    again = run_batch(full=True)
+    assert again.found == 0
+    settled.refresh_from_db()
+    assert settled.status == "different"
+    assert len(files) == 7

@@ -1,0 +1,137 @@
+"""How far any scorer could go on the evidence the records hold: an upper bound.
+
+    .venv/bin/python bench/matching_ceiling.py                 # 100,000 records
+    .venv/bin/python bench/matching_ceiling.py --size 300000
+
+Every pair the batch compares (``people.matching.batch``) is described by what a scorer
+can know of it: the level of each comparison (given and family names, in which script,
+straight or swapped; birth; sex; nationality; phone; documents) and how common the
+given name, the family name and the phone are (a power of two of the registry's count).
+Pairs alike in all of these cannot be told apart by any scorer that reads them. The
+"oracle" is told, for each such group, how many of its pairs are truly one person, and
+takes the purest groups first: the best it reaches is an upper bound (an optimistic
+one, since it is told the answer) for any scorer, ours included, on these features.
+
+It prints, for the oracle and for our scores side by side: the best F1 at any threshold,
+the recall where precision is still ≥ 0.995 (the ``match`` target), and the same recall
+for cross-script pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Iterable
+
+from matching_data import Registry, difficulties, generate
+
+from mouwakaba.people.matching import RegistryStats, default_matcher
+from mouwakaba.people.matching.batch import score_registry
+
+PRECISION = 0.995
+
+
+def frequency_bin(count: int) -> int:
+    return int(math.log2(max(1, count)))
+
+
+def best_f1(groups: Iterable[tuple[int, int]], n_true: int) -> float:
+    """Groups of (true, false) pairs taken in the order given: the best F1 on the way."""
+    tp = fp = 0
+    best = 0.0
+    for true, false in groups:
+        tp += true
+        fp += false
+        best = max(best, 2 * tp / (tp + fp + n_true))
+    return best
+
+
+def recall_at_precision(
+    groups: Iterable[tuple[int, int, int]], n_true: int, n_cross: int
+) -> tuple[float, float]:
+    """Groups of (true, false, true cross-script) in the order given: the recall, and the
+    cross-script recall, of the longest prefix whose precision stays ≥ ``PRECISION``."""
+    tp = fp = cross = 0
+    best = (0.0, 0.0)
+    for true, false, true_cross in groups:
+        tp += true
+        fp += false
+        cross += true_cross
+        if tp and tp / (tp + fp) >= PRECISION:
+            best = (tp / n_true, cross / max(1, n_cross))
+    return best
+
+
+def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    registry: Registry = generate(args.size, args.seed)
+    records, person_of = registry.records, registry.person_of
+    matcher = default_matcher()
+    found = score_registry(records, matcher=matcher, jobs=2)
+    stats: RegistryStats = found.stats
+    truth = registry.true_pairs()
+    cross_truth = {pair for pair in truth if "cross-script" in difficulties(registry, *pair)}
+    print(
+        f"registry: {len(records):,} records, seed {args.seed}; {len(found):,} pairs compared; "
+        f"{len(truth):,} true pairs, {len(cross_truth):,} of them cross-script"
+    )
+
+    started = time.perf_counter()
+    prepared = [matcher.prepare(record) for record in records]
+    counts = stats.counts
+    groups: dict[tuple[object, ...], list[int]] = {}
+    ours: list[tuple[float, int, int]] = []
+    blocked = 0
+    for i, j, score in zip(found.i.tolist(), found.j.tolist(), found.score.tolist(), strict=True):
+        a, b = prepared[i], prepared[j]
+        levels = matcher.levels(a, b)
+        features = (
+            tuple(sorted(levels.items())),
+            frequency_bin(max(counts.get(a.given_key, 1), counts.get(b.given_key, 1))),
+            frequency_bin(max(counts.get(a.family_key, 1), counts.get(b.family_key, 1))),
+            frequency_bin(counts.get(f"p:{a.phone}", 1)) if levels["phone"] == "agree" else -1,
+        )
+        same = person_of[i] == person_of[j]
+        blocked += same
+        cross = same and (i, j) in cross_truth
+        tally = groups.setdefault(features, [0, 0, 0])
+        tally[0 if same else 1] += 1
+        tally[2] += cross
+        ours.append((score, int(same), int(cross)))
+    print(f"features of every pair: {time.perf_counter() - started:.0f} s; {len(groups):,} groups")
+
+    by_purity = sorted(groups.values(), key=lambda t: (-t[0] / (t[0] + t[1]), -t[0]))
+    ours.sort(key=lambda t: -t[0])
+    n_true, n_cross = len(truth), len(cross_truth)
+    oracle_f1 = best_f1(((t, f) for t, f, _ in by_purity), n_true)
+    ours_f1 = best_f1(((s, 1 - s) for _, s, _ in ours), n_true)
+    oracle_recall, oracle_cross = recall_at_precision(by_purity, n_true, n_cross)
+    ours_recall, ours_cross = recall_at_precision(
+        ((s, 1 - s, c) for _, s, c in ours), n_true, n_cross
+    )
+    singletons = sum(1 for t in groups.values() if t[0] + t[1] == 1)
+    print(
+        f"pairs compared that are true: {blocked:,} of {n_true:,} "
+        f"(blocking recall {blocked / n_true:.4f})"
+    )
+    print(f"{'':32} {'oracle':>8} {'ours':>8}")
+    print(f"{'best F1 at any threshold':32} {oracle_f1:8.4f} {ours_f1:8.4f}")
+    print(f"{'recall at precision ≥ 0.995':32} {oracle_recall:8.4f} {ours_recall:8.4f}")
+    print(f"{'  cross-script':32} {oracle_cross:8.4f} {ours_cross:8.4f}")
+    print(
+        f"(the oracle's groups: {singletons:,} hold a single pair, which it always ranks "
+        f"right: the bound is loose, never tight)"
+    )
+
+
+if __name__ == "__main__":
+    main()
