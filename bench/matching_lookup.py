@@ -3,8 +3,11 @@
     .venv/bin/python bench/matching_lookup.py --postgres             # 1,000,000 persons
     .venv/bin/python bench/matching_lookup.py                        # 200,000 on SQLite
     .venv/bin/python bench/matching_lookup.py --postgres --rekey     # after an engine change
+    .venv/bin/python bench/matching_lookup.py --postgres --load 1000000 --jobs 2  # fill it
 
-It uses the registry benchmark's database (bench/registry.py loads it). Each lookup is
+It uses the registry benchmark's database (bench/registry.py loads it, with cases);
+``--load N`` fills it with N demo persons only (no cases), ``--jobs`` processes at once,
+which is all a lookup reads. Each lookup is
 what the registration page does before saving a new person: the engine's lookup keys,
 their counts, the candidates within the budget, their files, the comparison and the
 audit event — through ``duplicates.find_candidates``. How common each name is comes from
@@ -28,6 +31,50 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from registry import configure, percentile  # noqa: E402
 
 
+def _load_range(bounds: tuple[int, int]) -> int:
+    """One worker's share of the persons, in the demo generator's batches (each with its
+    documents, access, search tokens, match keys and consents)."""
+    from mouwakaba.people import demo
+
+    first, last = bounds
+    context = demo.context()
+    for start in range(first, last, demo.BATCH):
+        demo._create_batch(LOAD_SEED, start, min(last, start + demo.BATCH), context)
+    return last - first
+
+
+LOAD_SEED = 0.5  # the demo generator's seed: the same persons on every load
+
+
+def load(persons: int, jobs: int) -> None:
+    """Persons only, created by the demo generator in ``jobs`` processes at once."""
+    import multiprocessing
+
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from tqdm import tqdm
+
+    from mouwakaba.people.models import Person
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference", verbosity=0)
+    call_command("load_demo", persons=0, verbosity=0)  # the demo accounts
+    existing = Person.objects.count()
+    step = 20_000
+    ranges = [(start, min(persons, start + step)) for start in range(existing, persons, step)]
+    connections.close_all()  # each worker opens its own connection
+    started = time.perf_counter()
+    with (
+        tqdm(total=persons - existing, unit="p", desc="persons") as bar,
+        multiprocessing.get_context("fork").Pool(jobs) as pool,
+    ):
+        for done in pool.imap_unordered(_load_range, ranges):
+            bar.update(done)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"loaded {persons - existing:,} persons in {time.perf_counter() - started:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -41,8 +88,12 @@ def main() -> None:
     parser.add_argument(
         "--rekey", action="store_true", help="recompute every match key with the current engine"
     )
+    parser.add_argument("--load", type=int, default=0, help="fill with this many persons first")
+    parser.add_argument("--jobs", type=int, default=2, help="processes filling the database")
     args = parser.parse_args()
     configure(args)
+    if args.load:
+        load(args.load, args.jobs)
 
     from dataclasses import replace
 

@@ -38,7 +38,7 @@ from .matching import (
 from .matching import (
     PersonRecord as PersonRecord,
 )
-from .matching.batch import score_registry
+from .matching.batch import Progress, score_registry
 from .models import (
     CommonMatchKey,
     Document,
@@ -428,9 +428,7 @@ def rekey(*, progress: Any = None) -> int:
 CANDIDATES_PER_FILE = 20
 
 
-def run_batch(
-    *, full: bool = False, progress: Any = None, rekey_progress: Any = None
-) -> DuplicateRun:
+def run_batch(*, full: bool = False, progress: Progress | None = None) -> DuplicateRun:
     """Look again at every file changed since the last run (all of them with ``full``),
     and queue the likely duplicates that nobody has settled yet. After an engine change
     (a new ``BLOCKING_VERSION``) every key is recomputed first and every file checked.
@@ -441,7 +439,14 @@ def run_batch(
     for a million files; changed files are each looked up in the key table."""
     last = DuplicateRun.objects.filter(finished_at__isnull=False).first()
     if last is None or last.blocking_version != BLOCKING_VERSION:
-        rekey(progress=rekey_progress)
+        filed = [0]
+
+        def keys_progress(done: int, total: int) -> None:
+            filed[0] += done
+            if progress is not None:
+                progress("keys", filed[0], total)
+
+        rekey(progress=keys_progress)
         full = True
     else:
         recount_common_keys()
@@ -455,7 +460,7 @@ def run_batch(
     return run
 
 
-def _check_changed(last: DuplicateRun | None, progress: Any) -> tuple[int, int]:
+def _check_changed(last: DuplicateRun | None, progress: Progress | None) -> tuple[int, int]:
     changed = Person.objects.filter(merged_into__isnull=True)
     if last is not None:
         changed = changed.filter(
@@ -484,22 +489,15 @@ def _check_changed(last: DuplicateRun | None, progress: Any) -> tuple[int, int]:
                     )
                     found += int(created)
         if progress is not None:
-            progress(len(batch), len(ids))
+            progress("files", start + len(batch), len(ids))
     return len(ids), found
 
 
-def _check_everything(progress: Any) -> tuple[int, int]:
+def _check_everything(progress: Progress | None) -> tuple[int, int]:
     """Every file against every other, as if registered one after the other: each file's
     best candidates (up to ``CANDIDATES_PER_FILE``) among those registered before it."""
     ids, records = _registry_records()
     engine = matcher()
-    done = [0]
-
-    def advance(finished: int, total: int) -> None:
-        if progress is not None:
-            progress(finished - done[0], total)
-        done[0] = finished
-
     found = score_registry(
         records,
         matcher=engine,
@@ -507,7 +505,7 @@ def _check_everything(progress: Any) -> tuple[int, int]:
         registry_size=max(MIN_STATS_SIZE, len(records)),
         min_score=settings.POSSIBLE_THRESHOLD,
         jobs=settings.MATCHING_JOBS,
-        progress=advance,
+        progress=progress,
     )
     # Each later file's best candidates first.
     order = np.lexsort((-found.score, found.j))
@@ -516,7 +514,10 @@ def _check_everything(progress: Any) -> tuple[int, int]:
     kept = order[rank < CANDIDATES_PER_FILE]
     known = set(DuplicatePair.objects.values_list("first_id", "second_id"))
     new = []
-    for i, j in zip(found.i[kept].tolist(), found.j[kept].tolist(), strict=True):
+    pairs = list(zip(found.i[kept].tolist(), found.j[kept].tolist(), strict=True))
+    for done, (i, j) in enumerate(pairs, start=1):
+        if progress is not None and (done % 10_000 == 0 or done == len(pairs)):
+            progress("save", done, len(pairs))
         first, second = ordered(ids[i], ids[j])
         if (first, second) in known:
             continue

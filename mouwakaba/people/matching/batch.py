@@ -62,6 +62,12 @@ BoolArray = npt.NDArray[np.bool_]
 # candidate rows (a few hundred per record at most) stay within a few hundred MB.
 DEFAULT_CHUNK = 20_000
 
+# Runs of records each process reads (see ``score_registry``).
+READS_PER_JOB = 5
+
+# ``progress(stage, done, total)``: how far a long run is.
+Progress = Callable[[str, int, int], None]
+
 # A name part's level as a small integer: its rank (0 exact … 7 disagree), 8 for missing.
 _MISSING = len(cmp.NAME_LEVELS)
 _AGREE_RANKS = np.array([cmp.NAME_RANK[level] for level in cmp.NAME_LEVELS[:4]])  # exact … short
@@ -200,7 +206,9 @@ class _Slice:
 
     given: IntArray
     family: IntArray
-    parts: list[tuple[str, tuple[NameForm, ...]]]  # id → the part's key and forms
+    # id → the part's key and forms; no forms when this process sent them already (in an
+    # earlier run, which the merge reads first): forms are most of what a run weighs.
+    parts: list[tuple[str, tuple[NameForm, ...] | None]]
     frequency: IntArray  # (records × 3): ids of the given, family and phone frequency keys
     frequency_values: list[str]
     counts: Counter[str]
@@ -223,11 +231,14 @@ class _Slice:
 
 
 def _slice(
-    matcher: Matcher, records: Iterable[PersonRecord | PreparedRecord], first: int
+    matcher: Matcher,
+    records: Iterable[PersonRecord | PreparedRecord],
+    first: int,
+    sent: set[str],
 ) -> _Slice:
     """The columns of ``records``, the first of which is at position ``first``."""
     part_ids: dict[str, int] = {"": 0}
-    parts: list[tuple[str, tuple[NameForm, ...]]] = [("", ())]
+    parts: list[tuple[str, tuple[NameForm, ...] | None]] = [("", ())]
     phones, nationalities, documents, frequency_keys = _Ids(), _Ids(), _Ids(), _Ids()
     sexes = {"F": 1, "M": 2}
     # Millions of values: kept in typed arrays, never as lists of Python ints.
@@ -246,7 +257,8 @@ def _slice(
             found = part_ids.get(key)
             if found is None:
                 found = part_ids[key] = len(parts)
-                parts.append((key, forms))
+                parts.append((key, None if key in sent else forms))
+                sent.add(key)
             ids.append(found)
         keys = (record.given_key, record.family_key, f"p:{record.phone}" if record.phone else "")
         frequency.extend(map(frequency_keys, keys))
@@ -305,7 +317,8 @@ def _ints(values: array[int]) -> IntArray:
 def _slice_of(bounds: tuple[int, int]) -> _Slice:
     matcher, records = _shared["slicing"]
     first, last = bounds
-    return _slice(matcher, (records[k] for k in range(first, last)), first)
+    sent: set[str] = _shared.setdefault("sent", set())  # this process's, forked empty
+    return _slice(matcher, (records[k] for k in range(first, last)), first, sent)
 
 
 def _merge(
@@ -330,6 +343,8 @@ def _merge(
         for local, (key, forms) in enumerate(piece.parts):
             found = part_ids.get(key)
             if found is None:
+                if forms is None:
+                    raise RuntimeError("a run's parts came before the run that sent them")
                 found = part_ids[key] = len(parts)
                 parts.append(forms)
             mapping[local] = found
@@ -724,7 +739,7 @@ def score_registry(
     min_score: float = 0.0,
     jobs: int = 1,
     chunk: int = DEFAULT_CHUNK,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     timings: dict[str, float] | None = None,
 ) -> ScoredPairs:
     """Every pair ``candidate_pairs`` gives, with ``Matcher.score``'s score, keeping the
@@ -732,24 +747,40 @@ def score_registry(
 
     ``stats``: the registry's size and frequency counts; by default counted from the
     records themselves (a full run sees the whole registry), over ``registry_size``
-    records if given (a floor, say, as the registration-time lookup keeps). ``progress(done, total)`` is
-    called as blocks of records finish. ``timings``, when given, receives the seconds
-    spent preparing the columns and pairing and scoring.
+    records if given (a floor, say, as the registration-time lookup keeps).
+    ``progress(stage, done, total)`` is called as runs of records are read ("read") and
+    compared ("compare"). ``timings``, when given, receives the seconds spent preparing
+    the columns and pairing and scoring.
     """
     started = time.perf_counter()
     size = len(records)
-    bounds = [(size * k // jobs, size * (k + 1) // jobs) for k in range(jobs)]
-    if jobs > 1 and size >= 2 * chunk:
+    if not size:
+        empty = np.empty(0, dtype=np.int32)
+        return ScoredPairs(empty, empty, np.empty(0), stats or RegistryStats(size=0))
+    # Runs of records read at once: a few per process, so that progress shows.
+    step = max(chunk, -(-size // (jobs * READS_PER_JOB)))
+    bounds = [(first, min(size, first + step)) for first in range(0, size, step)]
+    slices: list[_Slice] = []
+
+    def read(piece: _Slice) -> None:
+        slices.append(piece)
+        if progress is not None:
+            progress("read", sum(len(done.given) for done in slices), size)
+
+    sent: set[str] = set()  # the parts whose forms went to the merge already
+    if jobs > 1 and len(bounds) > 1:
         _shared["slicing"] = (matcher, records)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                slices = pool.map(_slice_of, bounds, chunksize=1)
+                for piece in pool.imap(_slice_of, bounds):
+                    read(piece)
         finally:
             _shared.clear()
     else:
-        slices = [_slice(matcher, records, 0)]
+        for first, last in bounds:
+            read(_slice(matcher, (records[k] for k in range(first, last)), first, sent))
     columns, parts, numbers, stats = _merge(slices, stats, registry_size)
-    del slices
+    slices.clear()  # their memory, now merged
     frequencies = bool(stats.counts)
     state = _State(
         columns=columns,
@@ -775,19 +806,16 @@ def score_registry(
                 for result in pool.imap(_run_chunk, starts):
                     results.append(result)
                     if progress is not None:
-                        progress(min(len(results) * chunk, len(records)), len(records))
+                        progress("compare", min(len(results) * chunk, size), size)
         else:
             for first in starts:
                 results.append(_run_chunk(first))
                 if progress is not None:
-                    progress(min(first + chunk, len(records)), len(records))
+                    progress("compare", min(first + chunk, size), size)
     finally:
         _shared.clear()
     if timings is not None:
         timings.update(prepare=prepared_at - started, pair_score=time.perf_counter() - prepared_at)
-    if not results:
-        empty = np.empty(0, dtype=np.int32)
-        return ScoredPairs(empty, empty, np.empty(0), stats)
     return ScoredPairs(
         i=np.concatenate([r[0] for r in results]),
         j=np.concatenate([r[1] for r in results]),

@@ -86,7 +86,16 @@ def test_progress_is_reported_up_to_every_record(registry):
     score_registry(
         registry[:2000], matcher=fresh_matcher(), chunk=600, progress=lambda *a: seen.append(a)
     )
-    assert seen == [(600, 2000), (1200, 2000), (1800, 2000), (2000, 2000)]
+    assert seen == [
+        ("read", 600, 2000),
+        ("read", 1200, 2000),
+        ("read", 1800, 2000),
+        ("read", 2000, 2000),
+        ("compare", 600, 2000),
+        ("compare", 1200, 2000),
+        ("compare", 1800, 2000),
+        ("compare", 2000, 2000),
+    ]
 
 
 def test_no_records_no_pairs():
