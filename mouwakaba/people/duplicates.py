@@ -535,7 +535,8 @@ def _check_everything(progress: Progress | None) -> tuple[int, int]:
             )
         )
     with transaction.atomic():
-        DuplicatePair.objects.bulk_create(new, batch_size=1000)
+        # A pair an agent settled while the check ran stays as the agent left it.
+        DuplicatePair.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     return len(ids), len(new)
 
 

@@ -11,11 +11,13 @@ time:
 - the pairs are exactly ``blocking.candidate_pairs``'s: record j looks up its keys among
   the records before it, within the registration-time budget, keys hashed to integers;
 - each pair's score is exactly ``Matcher.score``'s: the same levels, the same weights, the
-  same term-frequency adjustment, summed in the same order. Name parts are compared once
-  per distinct pair of spellings, by the matcher itself; everything else is arithmetic.
+  same term-frequency adjustment, summed in the same order. Name forms are compared once
+  per distinct pair of forms, by ``compare_forms`` itself; everything else is arithmetic.
 
-The tests hold both equalities on generated registries. Run with ``jobs`` > 1, the blocks
-are shared among forked processes, which read the parent's columns without copying them.
+The tests hold both equalities on generated registries. Run with ``jobs`` > 1, the records
+are read in forked processes, and the blocks weighed in forked processes that read the
+parent's columns without copying them. Measured on two cores (bench/matching_quality.py):
+1,000,000 records, 37.7 million pairs, in 2 to 2.6 minutes and 3.2 GB at the peak.
 """
 
 from __future__ import annotations
