@@ -17,7 +17,7 @@ time:
 The tests hold both equalities on generated registries. Run with ``jobs`` > 1, the records
 are read in forked processes, and the blocks weighed in forked processes that read the
 parent's columns without copying them. Measured on two cores (bench/matching_quality.py):
-1,000,000 records, 37.7 million pairs, in 2 to 2.6 minutes and 3.2 GB at the peak.
+1,000,000 records, 37.7 million pairs, in 2 to 2.6 minutes and 3.2 to 3.4 GB at the peak.
 """
 
 from __future__ import annotations
