@@ -115,7 +115,7 @@ def main() -> None:
         sys.exit("The benchmark database is empty: run bench/registry.py first.")
     if args.rekey:
         with tqdm(total=total, unit="p", desc="match keys") as bar:
-            rekey(progress=lambda done, _total: bar.update(done))
+            rekey(progress=lambda done, _total: bar.update(done - bar.n))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
     elif not CommonMatchKey.objects.exists():

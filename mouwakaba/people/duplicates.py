@@ -12,12 +12,12 @@ birth, sex, the cell that holds the person), and every lookup is audited.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -31,6 +31,7 @@ from .matching import (
     BLOCKING_VERSION,
     DEFAULT_MAX_BLOCK_SIZE,
     Matcher,
+    MatchResult,
     RegistryStats,
     default_matcher,
     keys_within_budget,
@@ -38,7 +39,6 @@ from .matching import (
 from .matching import (
     PersonRecord as PersonRecord,
 )
-from .matching.batch import Progress, score_registry
 from .models import (
     CommonMatchKey,
     Document,
@@ -48,6 +48,9 @@ from .models import (
     PersonAccess,
     PersonMatchKey,
 )
+
+if TYPE_CHECKING:
+    from .matching.batch import Progress
 
 _local = threading.local()
 
@@ -67,39 +70,20 @@ def thresholds() -> dict[str, float]:
     }
 
 
-# The fields of a person the engine reads (besides document numbers).
-RECORD_FIELDS = (
-    "given_name_ar",
-    "family_name_ar",
-    "given_name_lat",
-    "family_name_lat",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "birth_date_approximate",
-    "nationality",
-    "phone",
-)
+# The fields of a person the engine reads: a PersonRecord's, but the document numbers.
+RECORD_FIELDS = tuple(item.name for item in fields(PersonRecord) if item.name != "document_numbers")
 
 
 def record_of(person: Person, document_numbers: Iterable[str] = ()) -> PersonRecord:
-    return _record({field: getattr(person, field) for field in RECORD_FIELDS}, document_numbers)
+    return _record({name: getattr(person, name) for name in RECORD_FIELDS}, document_numbers)
 
 
 def _record(values: dict[str, Any], document_numbers: Iterable[str]) -> PersonRecord:
-    return PersonRecord(
-        given_name_ar=values["given_name_ar"],
-        family_name_ar=values["family_name_ar"],
-        given_name_lat=values["given_name_lat"],
-        family_name_lat=values["family_name_lat"],
-        sex=values["sex"],
-        birth_date=values["birth_date"],
-        birth_year=values["birth_year"],
-        birth_date_approximate=values["birth_date_approximate"],
-        nationality=str(values["nationality"] or ""),
-        phone=values["phone"],
-        document_numbers=tuple(n for n in document_numbers if n),
-    )
+    """A record from a person's ``RECORD_FIELDS`` (a model's attributes or a ``values()``
+    row: the nationality is a Country or a code)."""
+    known = {name: values[name] for name in RECORD_FIELDS}
+    known["nationality"] = str(known["nationality"] or "")
+    return PersonRecord(**known, document_numbers=tuple(n for n in document_numbers if n))
 
 
 KEY_LENGTH = PersonMatchKey._meta.get_field("key").max_length or 64
@@ -343,7 +327,7 @@ def find_candidates(
             cell=holders.get(person.pk, ""),
             score=result.score,
             level=str(result.level),
-            evidence=[e.code for e in result.evidence if e.level is not None],
+            evidence=result.known_evidence,
             in_scope=person.pk in visible,
         )
         for person, result in found
@@ -401,10 +385,11 @@ def settle(
     return pair
 
 
-def rekey(*, progress: Any = None) -> int:
+def rekey(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute every stored match key with the current engine: needed when its
     ``BLOCKING_VERSION`` changed, since keys filed by an older version no longer meet
-    the keys a lookup asks for. Returns the number of files re-keyed."""
+    the keys a lookup asks for. Returns the number of files re-keyed;
+    ``progress(done, total)`` is called as they are."""
     ids = list(
         Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
     )
@@ -419,7 +404,7 @@ def rekey(*, progress: Any = None) -> int:
                 for key in keys_of(record_of(person, [d.number for d in person.documents.all()]))
             )
         if progress is not None:
-            progress(len(chunk), len(ids))
+            progress(start + len(chunk), len(ids))
     recount_common_keys()
     return len(ids)
 
@@ -439,14 +424,7 @@ def run_batch(*, full: bool = False, progress: Progress | None = None) -> Duplic
     for a million files; changed files are each looked up in the key table."""
     last = DuplicateRun.objects.filter(finished_at__isnull=False).first()
     if last is None or last.blocking_version != BLOCKING_VERSION:
-        filed = [0]
-
-        def keys_progress(done: int, total: int) -> None:
-            filed[0] += done
-            if progress is not None:
-                progress("keys", filed[0], total)
-
-        rekey(progress=keys_progress)
+        rekey(progress=None if progress is None else partial(progress, "keys"))
         full = True
     else:
         recount_common_keys()
@@ -479,13 +457,7 @@ def _check_changed(last: DuplicateRun | None, progress: Progress | None) -> tupl
                 for other, result in found_now:
                     first, second = ordered(person.pk, other.pk)
                     _pair, created = DuplicatePair.objects.get_or_create(
-                        first_id=first,
-                        second_id=second,
-                        defaults={
-                            "score": result.score,
-                            "level": str(result.level),
-                            "evidence": [e.code for e in result.evidence if e.level is not None],
-                        },
+                        first_id=first, second_id=second, defaults=_queued(result)
                     )
                     found += int(created)
         if progress is not None:
@@ -496,6 +468,11 @@ def _check_changed(last: DuplicateRun | None, progress: Progress | None) -> tupl
 def _check_everything(progress: Progress | None) -> tuple[int, int]:
     """Every file against every other, as if registered one after the other: each file's
     best candidates (up to ``CANDIDATES_PER_FILE``) among those registered before it."""
+    # Here, not at the top: the web processes never run it and need not load NumPy.
+    import numpy as np
+
+    from .matching.batch import score_registry
+
     ids, records = _registry_records()
     engine = matcher()
     found = score_registry(
@@ -525,19 +502,16 @@ def _check_everything(progress: Progress | None) -> tuple[int, int]:
         if result.level is None:
             continue
         known.add((first, second))
-        new.append(
-            DuplicatePair(
-                first_id=first,
-                second_id=second,
-                score=result.score,
-                level=str(result.level),
-                evidence=[e.code for e in result.evidence if e.level is not None],
-            )
-        )
+        new.append(DuplicatePair(first_id=first, second_id=second, **_queued(result)))
     with transaction.atomic():
         # A pair an agent settled while the check ran stays as the agent left it.
         DuplicatePair.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     return len(ids), len(new)
+
+
+def _queued(result: MatchResult) -> dict[str, Any]:
+    """What a pending pair keeps of the engine's result."""
+    return {"score": result.score, "level": str(result.level), "evidence": result.known_evidence}
 
 
 def _registry_records() -> tuple[list[UUID], list[PersonRecord]]:

@@ -26,19 +26,20 @@ import multiprocessing
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import Levenshtein
 
 from . import blocking
 from . import comparisons as cmp
 from .features import NameForm, PreparedRecord
 from .matcher import (
+    _NAME_AGREE,
+    _STRONG,
     BIRTH,
     DOCUMENTS,
     FAMILY_NAME,
@@ -55,6 +56,7 @@ from .matcher import (
 )
 from .records import PersonRecord
 
+T = TypeVar("T")
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
@@ -72,10 +74,8 @@ Progress = Callable[[str, int, int], None]
 
 # A name part's level as a small integer: its rank (0 exact … 7 disagree), 8 for missing.
 _MISSING = len(cmp.NAME_LEVELS)
-_AGREE_RANKS = np.array([cmp.NAME_RANK[level] for level in cmp.NAME_LEVELS[:4]])  # exact … short
-_STRONG_RANKS = np.array(
-    [cmp.NAME_RANK[level] for level in cmp.NAME_LEVELS[:3]]
-)  # exact … skeleton
+_AGREE_RANKS = np.array([cmp.NAME_RANK[level] for level in _NAME_AGREE])
+_STRONG_RANKS = np.array([cmp.NAME_RANK[level] for level in _STRONG])
 _BIRTH_MISSING = len(cmp.BIRTH_LEVELS)
 _B = {level: code for code, level in enumerate(cmp.BIRTH_LEVELS)}
 
@@ -127,7 +127,6 @@ class _Tables:
     name_m: FloatArray  # the same shape: m, u and the average u of agreeing levels
     name_u: FloatArray
     name_average: FloatArray
-    order_swap: float  # weight of swapped minus straight
     order: FloatArray  # [0 straight, 1 swapped]
     birth: FloatArray  # [birth code] (missing → 0)
     sex: FloatArray  # [0 missing, 1 agree, 2 disagree]
@@ -149,7 +148,7 @@ def _tables(matcher: Matcher) -> _Tables:
         for cross in (0, 1):
             table = _table(comparison, bool(cross))
             levels = model.levels[table]
-            average = sum(levels[n].u for n in cmp.NAME_LEVELS[:4] if n in levels)
+            average = sum(levels[n].u for n in _NAME_AGREE if n in levels)
             for level, weight in weights[table].items():
                 rank = _MISSING if level is None else cmp.NAME_RANK[level]
                 name[c, cross, rank] = weight
@@ -167,7 +166,6 @@ def _tables(matcher: Matcher) -> _Tables:
         name_m=name_m,
         name_u=name_u,
         name_average=name_average,
-        order_swap=weights[NAME_ORDER][SWAPPED] - weights[NAME_ORDER][STRAIGHT],
         order=np.array([weights[NAME_ORDER][STRAIGHT], weights[NAME_ORDER][SWAPPED]]),
         birth=birth,
         sex=values(SEX, (cmp.AGREE, cmp.DISAGREE)),
@@ -319,7 +317,8 @@ def _ints(values: array[int]) -> IntArray:
 def _slice_of(bounds: tuple[int, int]) -> _Slice:
     matcher, records = _shared["slicing"]
     first, last = bounds
-    sent: set[str] = _shared.setdefault("sent", set())  # this process's, forked empty
+    # This process's: a forked worker starts without one, and so does every run.
+    sent: set[str] = _shared.setdefault("sent", set())
     return _slice(matcher, (records[k] for k in range(first, last)), first, sent)
 
 
@@ -576,27 +575,35 @@ def _name_weight(
     weight = tables.name[comparison, cross, rank]
     if frequency is None:
         return weight
-    agree = np.isin(rank, _AGREE_RANKS)
-    m = tables.name_m[comparison, cross, rank]
-    u = (
-        tables.name_u[comparison, cross, rank]
-        * frequency
-        / tables.name_average[comparison, cross, rank]
+    adjusted = _frequency_weight(
+        tables.name_m[comparison, cross, rank],
+        tables.name_u[comparison, cross, rank],
+        tables.name_average[comparison, cross, rank],
+        frequency,
+        tables.u_floor,
     )
+    return np.where(np.isin(rank, _AGREE_RANKS), adjusted, weight)
+
+
+def _frequency_weight(
+    m: FloatArray | float,
+    u: FloatArray | float,
+    average: FloatArray | float,
+    frequency: FloatArray,
+    u_floor: float,
+) -> FloatArray:
+    """``MatchModel.frequency_weight``, elementwise (the same operations in the same
+    order, so the same bits)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        adjusted = np.log2(m / np.maximum(tables.u_floor, u))
-    return np.where(agree, adjusted, weight)
+        return np.log2(m / np.maximum(u_floor, u * frequency / average))
 
 
-# Two day numbers one slip apart (``comparisons._one_slip``), for days 0..31.
 def _slips() -> BoolArray:
+    """``comparisons._one_slip`` for every two day numbers 0..31, as a table."""
     table = np.zeros((32, 32), dtype=np.bool_)
     for x in range(1, 32):
         for y in range(1, 32):
-            one, other = f"{x:02d}", f"{y:02d}"
-            table[x, y] = (
-                Levenshtein.distance(one, other) == 1 or one == other[::-1] or abs(x - y) == 1
-            )
+            table[x, y] = cmp._one_slip(x, y)
     return table
 
 
@@ -642,14 +649,11 @@ def _documents(c: _Columns, numbers: list[str], i: IntArray, j: IntArray) -> Int
         for y in range(db.shape[1]):
             agree |= (da[:, x] == db[:, y]) & (da[:, x] >= 0)
     code = np.where(present, np.where(agree, 1, 3), 0)
+    # Numbers that differ: one character apart ("close") is for the comparison itself.
     for k in np.flatnonzero(present & ~agree).tolist():
-        ones = [numbers[d] for d in da[k] if d >= 0]
-        others = [numbers[d] for d in db[k] if d >= 0]
-        if any(
-            len(x) == len(y) and Levenshtein.distance(x, y, score_cutoff=1) <= 1
-            for x in ones
-            for y in others
-        ):
+        ones = frozenset(numbers[d] for d in da[k] if d >= 0)
+        others = frozenset(numbers[d] for d in db[k] if d >= 0)
+        if cmp.compare_documents(ones, others) == cmp.CLOSE:
             code[k] = 2
     return code
 
@@ -682,9 +686,10 @@ def _score(state: _State, i: IntArray, j: IntArray) -> FloatArray:
     phone_code = _values(c.phone[i], c.phone[j])
     phone = tables.phone[phone_code]
     if frequent:
-        u = tables.phone_u * (c.phone_count[i] / size) / tables.phone_u
-        with np.errstate(divide="ignore"):
-            adjusted = np.log2(tables.phone_m / np.maximum(tables.u_floor, u))
+        # Only ever lowered, as in ``Matcher._weigh``; the phone's level alone agrees.
+        adjusted = _frequency_weight(
+            tables.phone_m, tables.phone_u, tables.phone_u, c.phone_count[i] / size, tables.u_floor
+        )
         phone = np.where(phone_code == 1, np.minimum(phone, adjusted), phone)
     total = given + family
     total += tables.order[swapped.astype(np.int64)]
@@ -717,6 +722,20 @@ class _State:
 
 
 _shared: dict[str, Any] = {}  # what forked workers read (inherited, never pickled)
+
+
+def _each(function: Callable[[Any], T], items: list[Any], jobs: int, **shared: Any) -> Iterator[T]:
+    """``function`` of each item, in order: in ``jobs`` forked processes that see
+    ``shared`` through ``_shared``, or in this one."""
+    _shared.update(shared)
+    try:
+        if jobs > 1 and len(items) > 1:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                yield from pool.imap(function, items)
+        else:
+            yield from map(function, items)
+    finally:
+        _shared.clear()
 
 
 def _run_chunk(first: int) -> tuple[Int32Array, Int32Array, FloatArray]:
@@ -763,27 +782,12 @@ def score_registry(
     step = max(chunk, -(-size // (jobs * READS_PER_JOB)))
     bounds = [(first, min(size, first + step)) for first in range(0, size, step)]
     slices: list[_Slice] = []
-
-    def read(piece: _Slice) -> None:
+    for piece in _each(_slice_of, bounds, jobs, slicing=(matcher, records)):
         slices.append(piece)
         if progress is not None:
             progress("read", sum(len(done.given) for done in slices), size)
-
-    sent: set[str] = set()  # the parts whose forms went to the merge already
-    if jobs > 1 and len(bounds) > 1:
-        _shared["slicing"] = (matcher, records)
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for piece in pool.imap(_slice_of, bounds):
-                    read(piece)
-        finally:
-            _shared.clear()
-    else:
-        for first, last in bounds:
-            read(_slice(matcher, (records[k] for k in range(first, last)), first, sent))
     columns, parts, numbers, stats = _merge(slices, stats, registry_size)
     slices.clear()  # their memory, now merged
-    frequencies = bool(stats.counts)
     state = _State(
         columns=columns,
         tables=_tables(matcher),
@@ -791,31 +795,19 @@ def score_registry(
         numbers=numbers,
         size=stats.size,
         prior=matcher.model.prior_weight(stats.size),
-        frequencies=frequencies,
+        frequencies=bool(stats.counts),
         budget=budget,
         max_block=max_block_size,
         chunk=chunk,
         min_score=min_score,
     )
     prepared_at = time.perf_counter()
-    starts = list(range(0, len(records), chunk))
+    starts = list(range(0, size, chunk))
     results: list[tuple[Int32Array, Int32Array, FloatArray]] = []
-    _shared["state"] = state
-    try:
-        if jobs > 1 and len(starts) > 1:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(jobs) as pool:
-                for result in pool.imap(_run_chunk, starts):
-                    results.append(result)
-                    if progress is not None:
-                        progress("compare", min(len(results) * chunk, size), size)
-        else:
-            for first in starts:
-                results.append(_run_chunk(first))
-                if progress is not None:
-                    progress("compare", min(first + chunk, size), size)
-    finally:
-        _shared.clear()
+    for result in _each(_run_chunk, starts, jobs, state=state):
+        results.append(result)
+        if progress is not None:
+            progress("compare", min(len(results) * chunk, size), size)
     if timings is not None:
         timings.update(prepare=prepared_at - started, pair_score=time.perf_counter() - prepared_at)
     return ScoredPairs(

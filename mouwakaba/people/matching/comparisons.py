@@ -43,7 +43,7 @@ def compare_forms(a: NameForm, b: NameForm) -> str:
     if a.script == b.script and a.text == b.text:
         return EXACT
     if not a.groups.isdisjoint(b.groups) or (
-        a.compound and len(a.tokens) == len(b.tokens) and _tokens_are_variants(a, b)
+        len(a.tokens) == len(b.tokens) > 1 and _tokens_are_variants(a, b)
     ):
         return VARIANT
     # Both spellings are known names, but of different names: "Mahmoud" is not «محمد»
@@ -64,7 +64,7 @@ def compare_forms(a: NameForm, b: NameForm) -> str:
             return COARSE
         if _similar(a, b):
             return SIMILAR
-    if (a.compound or b.compound) and _some_token_agrees(a, b):
+    if (len(a.tokens) > 1 or len(b.tokens) > 1) and _some_token_agrees(a, b):
         return PARTIAL
     return DIFFERENT
 

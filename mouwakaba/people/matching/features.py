@@ -39,11 +39,10 @@ class NameForm:
     # The coarse skeletons of the first word, the likeliest first (for blocking, which
     # files a given name under its first word: "Fatima Zahra" meets "Fatima").
     first_coarse: tuple[str, ...]
-    # The same skeletons as sets, and whether the form has several words: what the
-    # comparison of two forms asks first, millions of times in a batch run.
+    # The same skeletons as sets: what the comparison of two forms asks first, millions
+    # of times in a batch run.
     skeleton_set: frozenset[str]
     coarse_set: frozenset[str]
-    compound: bool
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -83,7 +82,6 @@ def name_form(text: str, variants: VariantTable) -> NameForm | None:
         first_coarse=tuple(dict.fromkeys(coarse(s) for s in tokens[0].skeletons)),
         skeleton_set=frozenset(skeletons),
         coarse_set=frozenset(coarse_skeletons),
-        compound=len(tokens) > 1,
     )
 
 

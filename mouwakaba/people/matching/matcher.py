@@ -119,6 +119,12 @@ class MatchResult:
     evidence: tuple[Evidence, ...]
 
     @property
+    def known_evidence(self) -> list[str]:
+        """The codes of the comparisons both records could make (what is stored and
+        shown: a missing value is no evidence)."""
+        return [e.code for e in self.evidence if e.level is not None]
+
+    @property
     def names_swapped(self) -> bool:
         return any(e.comparison == NAME_ORDER and e.level == SWAPPED for e in self.evidence)
 

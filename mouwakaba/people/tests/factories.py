@@ -1,8 +1,11 @@
-"""Persons made through the real registration operation, as an agent would."""
+"""Persons made through the real registration operation, as an agent would; labelled
+registries from the duplicate benchmark."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from mouwakaba.accounts.models import User
@@ -39,3 +42,16 @@ def make_person(
             documents=documents or [],
         ),
     )
+
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
+
+
+def bench_module(name: str) -> Any:
+    """A module of bench/: ``bench_module("matching_data")`` is the duplicate
+    benchmark's generator of labelled registries."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(BENCH))

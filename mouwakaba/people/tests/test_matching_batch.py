@@ -1,10 +1,8 @@
 """The batch check in arrays finds the very pairs, with the very scores, that the engine
 gives one pair at a time: ``candidate_pairs`` and ``Matcher.score``."""
 
-import sys
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +11,7 @@ from hypothesis import strategies as st
 
 from mouwakaba.people.matching import Matcher, PersonRecord, RegistryStats, default_matcher
 from mouwakaba.people.matching.batch import score_registry
-
-BENCH = Path(__file__).resolve().parents[3] / "bench"
+from mouwakaba.people.tests.factories import bench_module
 
 
 def fresh_matcher():
@@ -40,12 +37,7 @@ def assert_same(found, pairs, scores):
 
 @pytest.fixture(scope="module")
 def registry():
-    sys.path.insert(0, str(BENCH))
-    try:
-        from matching_data import generate
-    finally:
-        sys.path.remove(str(BENCH))
-    return generate(6000, seed=11).records
+    return bench_module("matching_data").generate(6000, seed=11).records
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ makes duplicate detection worse fails here. At this size the prior is generous (
 namesakes), so the figures are higher than at a million.
 """
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -18,18 +16,13 @@ from mouwakaba.people.matching import (
     RegistryStats,
     default_matcher,
 )
-
-BENCH = Path(__file__).resolve().parents[3] / "bench"
+from mouwakaba.people.tests.factories import bench_module
 
 
 @pytest.fixture(scope="module")
 def measured():
-    sys.path.insert(0, str(BENCH))
-    try:
-        from matching_data import DIFFICULTIES, difficulties, generate
-    finally:
-        sys.path.remove(str(BENCH))
-    registry = generate(4000, seed=7)
+    data = bench_module("matching_data")
+    registry = data.generate(4000, seed=7)
     matcher = default_matcher()
     prepared = [matcher.prepare(record) for record in registry.records]
     counts = Counter(key for record in prepared for key in matcher.frequency_keys(record))
@@ -42,8 +35,8 @@ def measured():
     precision = len(matched & truth) / len(matched)
     recall = len(matched & truth) / len(truth)
     by_kind = {}
-    for kind in DIFFICULTIES:
-        among = {pair for pair in truth if kind in difficulties(registry, *pair)}
+    for kind in data.DIFFICULTIES:
+        among = {pair for pair in truth if kind in data.difficulties(registry, *pair)}
         by_kind[kind] = (
             len(among),
             len(matched & among) / len(among),
