@@ -303,7 +303,8 @@ ATTACHMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": 
 # POSSIBLE_THRESHOLD "possible" (scores are probabilities, see people/matching/).
 MATCH_THRESHOLD = float(os.environ.get("MATCH_THRESHOLD", "0.99"))
 POSSIBLE_THRESHOLD = float(os.environ.get("POSSIBLE_THRESHOLD", "0.2"))
-# Processes a full duplicate check (find_duplicates --full) compares the registry with.
+# Processes a full duplicate check (find_duplicates --full) compares the registry with, and
+# that compute every match key again after an engine change.
 MATCHING_JOBS = int(os.environ.get("MATCHING_JOBS", str(min(2, os.cpu_count() or 1))))
 
 # Reference data files shipped with the code (versioned with it).

@@ -389,24 +389,61 @@ def rekey(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute every stored match key with the current engine: needed when its
     ``BLOCKING_VERSION`` changed, since keys filed by an older version no longer meet
     the keys a lookup asks for. Returns the number of files re-keyed;
-    ``progress(done, total)`` is called as they are."""
-    ids = list(
-        Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
-    )
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        persons = list(Person.objects.filter(pk__in=chunk).prefetch_related("documents"))
-        with transaction.atomic():
-            PersonMatchKey.objects.filter(person_id__in=chunk).delete()
-            PersonMatchKey.objects.bulk_create(
-                PersonMatchKey(person=person, key=key)
-                for person in persons
-                for key in keys_of(record_of(person, [d.number for d in person.documents.all()]))
+    ``progress(done, total)`` is called as they are.
+
+    One transaction: if it fails, the keys are as they were (and the next run starts
+    again). The keys are computed in ``MATCHING_JOBS`` processes and written with COPY on
+    PostgreSQL — a million files in minutes, where saving them file by file took an hour.
+    """
+    # Here, not at the top: the web processes never run it and need not load NumPy.
+    from .matching.batch import each_in_processes
+
+    ids, records = _registry_records()
+    runs = [(first, min(len(ids), first + REKEY_RUN)) for first in range(0, len(ids), REKEY_RUN)]
+    with transaction.atomic():
+        # Merged files included: a file merged away is never a candidate.
+        PersonMatchKey.objects.all().delete()
+        done = 0
+        keyed = each_in_processes(_keys_of_run, runs, settings.MATCHING_JOBS, records=records)
+        for (first, last), keys in zip(runs, keyed, strict=True):
+            _file_keys(
+                (ids[position], key)
+                for position, record_keys in enumerate(keys, start=first)
+                for key in record_keys
             )
-        if progress is not None:
-            progress(start + len(chunk), len(ids))
+            done += last - first
+            if progress is not None:
+                progress(done, len(ids))
     recount_common_keys()
     return len(ids)
+
+
+# Files whose keys are computed and written at once, by ``rekey``.
+REKEY_RUN = 20_000
+
+
+def _keys_of_run(bounds: tuple[int, int]) -> list[list[str]]:
+    """The keys of the records at positions first..last (in a worker process)."""
+    from .matching.batch import shared
+
+    records: list[PersonRecord] = shared("records")
+    return [keys_of(record) for record in records[bounds[0] : bounds[1]]]
+
+
+def _file_keys(rows: Iterable[tuple[UUID, str]]) -> None:
+    """Insert (person, key) rows into the key table, the fastest way the database has."""
+    if connection.vendor != "postgresql":
+        PersonMatchKey.objects.bulk_create(
+            (PersonMatchKey(person_id=person, key=key) for person, key in rows), batch_size=5000
+        )
+        return
+    table = PersonMatchKey._meta.db_table
+    person = PersonMatchKey._meta.get_field("person").column
+    key = PersonMatchKey._meta.get_field("key").column
+    statement = f'COPY "{table}" ("{person}", "{key}") FROM STDIN'
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 # The candidates queued for one file at most, best first: beyond, a reviewer learns nothing.

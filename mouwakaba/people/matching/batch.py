@@ -664,40 +664,77 @@ def _probability(weight: FloatArray) -> FloatArray:
     return np.where(weight >= 0, 1.0 / (1.0 + odds), odds / (1.0 + odds))
 
 
+@dataclass(frozen=True, slots=True)
+class PairLevels:
+    """The level of each comparison for pairs (i, j), as codes: name ranks of
+    ``comparisons.NAME_RANK`` (missing: past the last) and whether the two names shared
+    no script, read straight or swapped; birth codes of ``comparisons.BIRTH_LEVELS``;
+    sex, nationality and phone 0 missing, 1 agree, 2 disagree; documents 0 missing,
+    1 agree, 2 close, 3 disagree."""
+
+    given: IntArray
+    given_cross: IntArray
+    family: IntArray
+    family_cross: IntArray
+    swapped: BoolArray
+    birth: IntArray
+    sex: IntArray
+    nationality: IntArray
+    phone: IntArray
+    documents: IntArray
+
+
+def pair_levels(state: _State, i: IntArray, j: IntArray) -> PairLevels:
+    """What ``Matcher.levels`` says of each pair (i, j), in arrays."""
+    c = state.columns
+    g_rank, g_cross, f_rank, f_cross, swapped = _names(state.levels, state.tables, c, i, j)
+    return PairLevels(
+        given=g_rank,
+        given_cross=g_cross,
+        family=f_rank,
+        family_cross=f_cross,
+        swapped=swapped,
+        birth=_birth(c, i, j),
+        sex=_values(c.sex[i], c.sex[j]),
+        nationality=_values(c.nationality[i], c.nationality[j]),
+        phone=_values(c.phone[i], c.phone[j]),
+        documents=_documents(c, state.numbers, i, j),
+    )
+
+
 def _score(state: _State, i: IntArray, j: IntArray) -> FloatArray:
     c, tables = state.columns, state.tables
-    g_rank, g_cross, f_rank, f_cross, swapped = _names(state.levels, tables, c, i, j)
-    frequent = state.frequencies
-    size = float(max(1, state.size))
+    levels = pair_levels(state, i, j)
+    frequent = bool(state.stats.counts)
+    size = float(max(1, state.stats.size))
     given = _name_weight(
         tables,
         0,
-        g_rank,
-        g_cross,
+        levels.given,
+        levels.given_cross,
         np.maximum(c.given_count[i], c.given_count[j]) / size if frequent else None,
     )
     family = _name_weight(
         tables,
         1,
-        f_rank,
-        f_cross,
+        levels.family,
+        levels.family_cross,
         np.maximum(c.family_count[i], c.family_count[j]) / size if frequent else None,
     )
-    phone_code = _values(c.phone[i], c.phone[j])
-    phone = tables.phone[phone_code]
+    phone = tables.phone[levels.phone]
     if frequent:
         # Only ever lowered, as in ``Matcher._weigh``; the phone's level alone agrees.
         adjusted = _frequency_weight(
             tables.phone_m, tables.phone_u, tables.phone_u, c.phone_count[i] / size, tables.u_floor
         )
-        phone = np.where(phone_code == 1, np.minimum(phone, adjusted), phone)
+        phone = np.where(levels.phone == 1, np.minimum(phone, adjusted), phone)
     total = given + family
-    total += tables.order[swapped.astype(np.int64)]
-    total += tables.birth[_birth(c, i, j)]
-    total += tables.sex[_values(c.sex[i], c.sex[j])]
-    total += tables.nationality[_values(c.nationality[i], c.nationality[j])]
+    total += tables.order[levels.swapped.astype(np.int64)]
+    total += tables.birth[levels.birth]
+    total += tables.sex[levels.sex]
+    total += tables.nationality[levels.nationality]
     total += phone
-    total += tables.documents[_documents(c, state.numbers, i, j)]
+    total += tables.documents[levels.documents]
     if np.isnan(total).any():  # a level without a weight: the weights file is behind
         raise ValueError("a comparison level has no weight in the model")
     return _probability(state.prior + total)
@@ -712,9 +749,8 @@ class _State:
     tables: _Tables
     levels: _PartLevels
     numbers: list[str]
-    size: int
+    stats: RegistryStats  # the size and counts the weights are read with
     prior: float
-    frequencies: bool
     budget: int
     max_block: int
     chunk: int
@@ -724,9 +760,17 @@ class _State:
 _shared: dict[str, Any] = {}  # what forked workers read (inherited, never pickled)
 
 
-def _each(function: Callable[[Any], T], items: list[Any], jobs: int, **shared: Any) -> Iterator[T]:
-    """``function`` of each item, in order: in ``jobs`` forked processes that see
-    ``shared`` through ``_shared``, or in this one."""
+def shared(name: str) -> Any:
+    """What ``each_in_processes`` shares under that name, read in a worker."""
+    return _shared[name]
+
+
+def each_in_processes(
+    function: Callable[[Any], T], items: list[Any], jobs: int, **shared: Any
+) -> Iterator[T]:
+    """``function`` of each item, in order: in ``jobs`` forked processes that read
+    ``shared`` (through ``shared(name)``) without it being copied or pickled, or in this
+    one. The results come back pickled: keep them small."""
     _shared.update(shared)
     try:
         if jobs > 1 and len(items) > 1:
@@ -747,6 +791,46 @@ def _run_chunk(first: int) -> tuple[Int32Array, Int32Array, FloatArray]:
     score = _score(state, i, j) if len(codes) else np.empty(0)
     keep = score >= state.min_score
     return i[keep].astype(np.int32), j[keep].astype(np.int32), score[keep]
+
+
+def prepare_state(
+    records: Sequence[PersonRecord | PreparedRecord],
+    *,
+    matcher: Matcher,
+    stats: RegistryStats | None,
+    registry_size: int | None,
+    budget: int,
+    max_block_size: int,
+    min_score: float,
+    jobs: int,
+    chunk: int,
+    progress: Progress | None,
+) -> _State:
+    """The registry as columns, with the weights as arrays: what pairing and scoring
+    read (``score_registry``; ``bench/matching_ceiling.py`` reads the levels from it)."""
+    size = len(records)
+    # Runs of records read at once: a few per process, so that progress shows.
+    step = max(chunk, -(-size // (jobs * READS_PER_JOB)))
+    bounds = [(first, min(size, first + step)) for first in range(0, size, step)]
+    slices: list[_Slice] = []
+    for piece in each_in_processes(_slice_of, bounds, jobs, slicing=(matcher, records)):
+        slices.append(piece)
+        if progress is not None:
+            progress("read", sum(len(done.given) for done in slices), size)
+    columns, parts, numbers, stats = _merge(slices, stats, registry_size)
+    slices.clear()  # their memory, now merged
+    return _State(
+        columns=columns,
+        tables=_tables(matcher),
+        levels=_PartLevels(parts),
+        numbers=numbers,
+        stats=stats,
+        prior=matcher.model.prior_weight(stats.size),
+        budget=budget,
+        max_block=max_block_size,
+        chunk=chunk,
+        min_score=min_score,
+    )
 
 
 def score_registry(
@@ -778,33 +862,23 @@ def score_registry(
     if not size:
         empty = np.empty(0, dtype=np.int32)
         return ScoredPairs(empty, empty, np.empty(0), stats or RegistryStats(size=0))
-    # Runs of records read at once: a few per process, so that progress shows.
-    step = max(chunk, -(-size // (jobs * READS_PER_JOB)))
-    bounds = [(first, min(size, first + step)) for first in range(0, size, step)]
-    slices: list[_Slice] = []
-    for piece in _each(_slice_of, bounds, jobs, slicing=(matcher, records)):
-        slices.append(piece)
-        if progress is not None:
-            progress("read", sum(len(done.given) for done in slices), size)
-    columns, parts, numbers, stats = _merge(slices, stats, registry_size)
-    slices.clear()  # their memory, now merged
-    state = _State(
-        columns=columns,
-        tables=_tables(matcher),
-        levels=_PartLevels(parts),
-        numbers=numbers,
-        size=stats.size,
-        prior=matcher.model.prior_weight(stats.size),
-        frequencies=bool(stats.counts),
+    state = prepare_state(
+        records,
+        matcher=matcher,
+        stats=stats,
+        registry_size=registry_size,
         budget=budget,
-        max_block=max_block_size,
-        chunk=chunk,
+        max_block_size=max_block_size,
         min_score=min_score,
+        jobs=jobs,
+        chunk=chunk,
+        progress=progress,
     )
+    stats = state.stats
     prepared_at = time.perf_counter()
     starts = list(range(0, size, chunk))
     results: list[tuple[Int32Array, Int32Array, FloatArray]] = []
-    for result in _each(_run_chunk, starts, jobs, state=state):
+    for result in each_in_processes(_run_chunk, starts, jobs, state=state):
         results.append(result)
         if progress is not None:
             progress("compare", min(len(results) * chunk, size), size)

@@ -8,10 +8,16 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from mouwakaba.core.models import AuditAction, AuditEvent
-from mouwakaba.people import actions, merge
+from mouwakaba.people import actions, duplicates, merge
 from mouwakaba.people.duplicates import run_batch
 from mouwakaba.people.matching import BLOCKING_VERSION
-from mouwakaba.people.models import DuplicatePair, DuplicateRun, Person, PersonMatchKey
+from mouwakaba.people.models import (
+    CommonMatchKey,
+    DuplicatePair,
+    DuplicateRun,
+    Person,
+    PersonMatchKey,
+)
 from mouwakaba.people.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +199,56 @@ def test_after_an_engine_change_the_batch_refiles_every_key_and_checks_every_fil
     assert not PersonMatchKey.objects.filter(key="stale").exists()
     pair = DuplicatePair.objects.get()
     assert {pair.first_id, pair.second_id} == {in_nador.pk, twin.pk}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rekey_files_exactly_the_current_keys_of_every_file(
+    personas, in_nador, settings, monkeypatch, jobs
+):
+    settings.MATCHING_JOBS = jobs
+    monkeypatch.setattr(duplicates, "REKEY_RUN", 2)  # several runs, in workers when jobs > 1
+    others = [
+        make_person(personas.agent_a, given_name_lat=name, family_name_lat="Tahiri")
+        for name in ("Brahim", "Ibrahim", "Youssef")
+    ]
+    merged = make_person(personas.agent_a, given_name_ar="يوسف", family_name_ar="الطاهري")
+    merge.merge(kept=others[2], merged=merged, by=personas.regional)
+    PersonMatchKey.objects.update(key="stale")
+    PersonMatchKey.objects.create(person=merged, key="left behind")
+    seen = []
+
+    assert duplicates.rekey(progress=lambda done, total: seen.append((done, total))) == 4
+
+    expected = {
+        (person.pk, key)
+        for person in (in_nador, *others)
+        for key in duplicates.keys_of(
+            duplicates.record_of(person, person.documents.values_list("number", flat=True))
+        )
+    }
+    assert set(PersonMatchKey.objects.values_list("person_id", "key")) == expected
+    assert PersonMatchKey.objects.count() == len(expected)  # each key once
+    assert seen == [(2, 4), (4, 4)]
+    assert CommonMatchKey.objects.exists() is False  # recounted: nobody shares a key 50 times
+
+
+def test_a_rekey_that_fails_leaves_the_keys_as_they_were(personas, in_nador, monkeypatch):
+    other = make_person(personas.agent_a, given_name_lat="Brahim", family_name_lat="Tahiri")
+    before = set(PersonMatchKey.objects.values_list("person_id", "key"))
+    monkeypatch.setattr(duplicates, "REKEY_RUN", 1)
+    real = duplicates.keys_of
+
+    def failing(record):
+        if record.given_name_lat == "Brahim":
+            raise RuntimeError("disk full")
+        return real(record)
+
+    monkeypatch.setattr(duplicates, "keys_of", failing)
+    with pytest.raises(RuntimeError):
+        duplicates.rekey()
+
+    assert set(PersonMatchKey.objects.values_list("person_id", "key")) == before
+    assert PersonMatchKey.objects.filter(person=other).exists()
 
 
 def test_merged_files_are_not_checked_again(personas, in_nador):
