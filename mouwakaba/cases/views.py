@@ -139,9 +139,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     late = set(Task.objects.overdue().filter(case_id__in=shown).values_list("case_id", flat=True))
     for case in page.object_list:
         case.has_overdue = case.pk in late
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page}
     if request.headers.get("HX-Request"):
         return render(request, "cases/_case_table.html", context)
     return render(request, "cases/list.html", context)

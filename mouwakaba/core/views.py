@@ -85,10 +85,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["until"]:
             events = events.filter(at__lte=datetime.combine(data["until"], time.max, zone))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "core/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )

@@ -154,3 +154,17 @@ class SearchForm(forms.Form):
             attrs={"type": "search", "autocomplete": "off", "autofocus": True, "dir": "auto"}
         ),
     )
+
+
+class DuplicateFilterForm(forms.Form):
+    """The review queue's filter: how likely the pairs shown are to be one person."""
+
+    level = forms.ChoiceField(
+        label=_("Likelihood"),
+        required=False,
+        choices=[
+            ("", _("All pairs")),
+            ("match", _("Very likely the same person")),
+            ("possible", _("Possibly the same person")),
+        ],
+    )

@@ -16,11 +16,19 @@ from mouwakaba.accounts.models import User
 from mouwakaba.core import audit
 from mouwakaba.core.errors import NotAllowed
 from mouwakaba.core.models import AuditAction
+from mouwakaba.core.pagination import CappedPaginator
 from mouwakaba.core.scope import visible_to
 from mouwakaba.core.versioning import StaleVersion
 
 from . import actions, duplicates, merge
-from .forms import DocumentForm, HouseholdForm, PersonForm, RegistrationForm, SearchForm
+from .forms import (
+    DocumentForm,
+    DuplicateFilterForm,
+    HouseholdForm,
+    PersonForm,
+    RegistrationForm,
+    SearchForm,
+)
 from .models import (
     Consent,
     ConsentKind,
@@ -336,32 +344,48 @@ def household(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect("people:detail", pk=person.pk)
 
 
+# Pairs on one page of the review queue, best score first.
+QUEUE_PAGE = 50
+
+
 @login_required
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
-    """Coordinators review the possible duplicates the nightly check found, by cluster."""
+    """Coordinators review the possible duplicates the nightly check found, by cluster,
+    a page of pairs at a time, best first, filtered by how likely they are."""
     user = _user(request)
     if user.role not in COORDINATORS:
         raise PermissionDenied
-    pending = list(
+    form = DuplicateFilterForm(request.GET or None)
+    level = form.cleaned_data.get("level") if form.is_valid() else ""
+    pending = (
         DuplicatePair.objects.visible_to(user)
         .pending()
         .filter(first__merged_into__isnull=True, second__merged_into__isnull=True)
-        .select_related("first", "second")
-        .order_by("-score")[:200]
     )
-    people = {p.first_id for p in pending} | {p.second_id for p in pending}
+    if level:
+        pending = pending.filter(level=level)
+    page = CappedPaginator(
+        pending.select_related("first", "second").order_by("-score", "pk"), QUEUE_PAGE
+    ).get_page(request.GET.get("page"))
+    pairs = list(page.object_list)
+    people = {p.first_id for p in pairs} | {p.second_id for p in pairs}
     visible = set(
         Person.objects.visible_to(user).filter(pk__in=people).values_list("pk", flat=True)
     )
     holders = duplicates._holding_cells(list(people))
     groups = [
         [(pair, holders.get(pair.first_id, ""), holders.get(pair.second_id, "")) for pair in group]
-        for group in duplicates.clusters(pending)
+        for group in duplicates.clusters(pairs)
     ]
     return render(
         request,
         "people/duplicates.html",
-        {"groups": groups, "visible": visible, "count": len(pending)},
+        {
+            "groups": groups,
+            "visible": visible,
+            "form": form,
+            "page": page,
+        },
     )
 
 

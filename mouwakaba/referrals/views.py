@@ -89,12 +89,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     referrals = filter_referrals(Referral.objects.visible_to(user).for_lists(), data)
     page = CappedPaginator(referrals.order_by("-created_at"), 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+        {"form": form, "page": page, "today": timezone.localdate()},
     )
 
 
@@ -108,8 +106,6 @@ def portal(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     referrals = filter_referrals(Referral.objects.visible_to(user).for_lists(), data)
     page = CappedPaginator(referrals.order_by("-sent_at"), 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/portal.html",
@@ -117,7 +113,6 @@ def portal(request: HttpRequest) -> HttpResponse:
             "form": form,
             "code_form": CodeForm(),
             "page": page,
-            "query": query.urlencode(),
             "today": timezone.localdate(),
         },
     )

@@ -278,6 +278,62 @@ def test_coordinators_review_the_queue(client, personas, in_nador):
     assert twin.pk in (pair.first_id, pair.second_id)
 
 
+def _queue_of(personas, pairs):
+    """Pending pairs of (family name, score, level) among files of the Oujda cell."""
+    made = []
+    for family, score, level in pairs:
+        a = make_person(personas.agent_a, given_name_lat="Amina", family_name_lat=family)
+        b = make_person(personas.agent_a, given_name_lat="Amina", family_name_lat=family)
+        first, second = duplicates.ordered(a.pk, b.pk)
+        made.append(
+            DuplicatePair.objects.create(first_id=first, second_id=second, score=score, level=level)
+        )
+    return made
+
+
+def test_the_queue_pages_through_every_pair_best_first(
+    client, personas, monkeypatch, django_assert_max_num_queries
+):
+    from mouwakaba.people import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE", 2)
+    _queue_of(
+        personas,
+        [("Alaoui", 0.999, "match"), ("Tazi", 0.5, "possible"), ("Idrissi", 0.3, "possible")],
+    )
+    client.force_login(personas.regional)
+    with django_assert_max_num_queries(14):
+        html = client.get("/en/people/duplicates/").content.decode()
+    assert "3 pairs wait for a decision" in html
+    assert "Alaoui" in html and "Tazi" in html and "Idrissi" not in html
+    assert "Page 1 of 2" in html and 'data-testid="next-page"' in html
+    html = client.get("/en/people/duplicates/?page=2").content.decode()
+    assert "Idrissi" in html and "Alaoui" not in html
+
+
+def test_the_queue_filters_by_likelihood_and_keeps_the_filter_across_pages(
+    client, personas, monkeypatch
+):
+    from mouwakaba.people import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE", 1)
+    _queue_of(
+        personas,
+        [("Alaoui", 0.999, "match"), ("Tazi", 0.5, "possible"), ("Idrissi", 0.3, "possible")],
+    )
+    client.force_login(personas.regional)
+    html = client.get("/en/people/duplicates/?level=possible").content.decode()
+    assert "2 pairs wait for a decision" in html and "Tazi" in html and "Alaoui" not in html
+    assert "level=possible&amp;page=2" in html
+    html = client.get("/en/people/duplicates/?level=possible&page=2").content.decode()
+    assert "Idrissi" in html and "Alaoui" not in html
+    html = client.get("/ar/people/duplicates/?level=match").content.decode()
+    assert "Alaoui" in html and "Tazi" not in html
+    # A level that does not exist is refused by the form, and shows every pair.
+    html = client.get("/en/people/duplicates/?level=certain").content.decode()
+    assert "3 pairs wait for a decision" in html
+
+
 def test_a_provincial_coordinator_sees_pairs_touching_the_province_only(client, personas, in_nador):
     make_person(personas.agent_a, given_name_lat="Mohammed", family_name_lat="Ben Ali")
     awa = {
