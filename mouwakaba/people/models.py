@@ -562,7 +562,11 @@ class DuplicatePair(models.Model):
             models.UniqueConstraint(fields=["first", "second"], name="one_row_per_pair"),
             models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="pair_in_order"),
         ]
-        indexes = [models.Index(fields=["status", "-score"], name="duplicate_status_score")]
+        indexes = [
+            models.Index(fields=["status", "-score"], name="duplicate_status_score"),
+            # The review queue filtered by level, best first.
+            models.Index(fields=["status", "level", "-score"], name="duplicate_status_level"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
