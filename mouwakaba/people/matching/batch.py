@@ -124,15 +124,13 @@ class _Tables:
     """The model's weights as arrays indexed by level codes."""
 
     name: FloatArray  # [comparison (0 given, 1 family), cross (0, 1), level rank] → weight
-    name_m: FloatArray  # the same shape: m, u and the average u of agreeing levels
-    name_u: FloatArray
+    name_u: FloatArray  # the same shape: u and the average u of agreeing levels
     name_average: FloatArray
     order: FloatArray  # [0 straight, 1 swapped]
     birth: FloatArray  # [birth code] (missing → 0)
     sex: FloatArray  # [0 missing, 1 agree, 2 disagree]
     nationality: FloatArray
     phone: FloatArray
-    phone_m: float
     phone_u: float
     documents: FloatArray  # [0 missing, 1 agree, 2 close, 3 disagree]
     u_floor: float
@@ -143,7 +141,7 @@ def _tables(matcher: Matcher) -> _Tables:
     weights = model.weights
     shape = (2, 2, _MISSING + 1)
     name = np.full(shape, np.nan)
-    name_m, name_u, name_average = np.full(shape, np.nan), np.full(shape, np.nan), np.ones(shape)
+    name_u, name_average = np.full(shape, np.nan), np.ones(shape)
     for c, comparison in enumerate((GIVEN_NAME, FAMILY_NAME)):
         for cross in (0, 1):
             table = _table(comparison, bool(cross))
@@ -153,7 +151,6 @@ def _tables(matcher: Matcher) -> _Tables:
                 rank = _MISSING if level is None else cmp.NAME_RANK[level]
                 name[c, cross, rank] = weight
                 if level is not None:
-                    name_m[c, cross, rank] = levels[level].m
                     name_u[c, cross, rank] = levels[level].u
                     name_average[c, cross, rank] = average
 
@@ -163,7 +160,6 @@ def _tables(matcher: Matcher) -> _Tables:
     birth = np.array([*(weights[BIRTH][level] for level in cmp.BIRTH_LEVELS), 0.0])
     return _Tables(
         name=name,
-        name_m=name_m,
         name_u=name_u,
         name_average=name_average,
         order=np.array([weights[NAME_ORDER][STRAIGHT], weights[NAME_ORDER][SWAPPED]]),
@@ -171,7 +167,6 @@ def _tables(matcher: Matcher) -> _Tables:
         sex=values(SEX, (cmp.AGREE, cmp.DISAGREE)),
         nationality=values(NATIONALITY, (cmp.AGREE, cmp.DISAGREE)),
         phone=values(PHONE, (cmp.AGREE, cmp.DISAGREE)),
-        phone_m=model.levels[PHONE][cmp.AGREE].m,
         phone_u=model.levels[PHONE][cmp.AGREE].u,
         documents=values(DOCUMENTS, (cmp.AGREE, cmp.CLOSE, cmp.DISAGREE)),
         u_floor=model.u_floor,
@@ -576,7 +571,7 @@ def _name_weight(
     if frequency is None:
         return weight
     adjusted = _frequency_weight(
-        tables.name_m[comparison, cross, rank],
+        weight,
         tables.name_u[comparison, cross, rank],
         tables.name_average[comparison, cross, rank],
         frequency,
@@ -586,7 +581,7 @@ def _name_weight(
 
 
 def _frequency_weight(
-    m: FloatArray | float,
+    weight: FloatArray | float,
     u: FloatArray | float,
     average: FloatArray | float,
     frequency: FloatArray,
@@ -595,7 +590,7 @@ def _frequency_weight(
     """``MatchModel.frequency_weight``, elementwise (the same operations in the same
     order, so the same bits)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.log2(m / np.maximum(u_floor, u * frequency / average))
+        return weight + np.log2(u / np.maximum(u_floor, u * frequency / average))
 
 
 def _slips() -> BoolArray:
@@ -702,6 +697,29 @@ def pair_levels(state: _State, i: IntArray, j: IntArray) -> PairLevels:
     )
 
 
+def frequency_adjustment(state: _State, i: IntArray, j: IntArray, levels: PairLevels) -> FloatArray:
+    """What term frequencies add, in bits, to the weights of pairs (i, j) (as ``_score``
+    weighs them: agreeing names, and a phone many give), to fit the weights with."""
+    c, tables = state.columns, state.tables
+    if not state.stats.counts:
+        return np.zeros(len(i))
+    size = float(max(1, state.stats.size))
+    total = np.zeros(len(i))
+    for comparison, rank, cross, counts in (
+        (0, levels.given, levels.given_cross, c.given_count),
+        (1, levels.family, levels.family_cross, c.family_count),
+    ):
+        frequency = np.maximum(counts[i], counts[j]) / size
+        total += _name_weight(tables, comparison, rank, cross, frequency)
+        total -= tables.name[comparison, cross, rank]
+    phone = tables.phone[levels.phone]
+    adjusted = _frequency_weight(
+        tables.phone[1], tables.phone_u, tables.phone_u, c.phone_count[i] / size, tables.u_floor
+    )
+    total += np.where(levels.phone == 1, np.minimum(phone, adjusted), phone) - phone
+    return total
+
+
 def _score(state: _State, i: IntArray, j: IntArray) -> FloatArray:
     c, tables = state.columns, state.tables
     levels = pair_levels(state, i, j)
@@ -725,7 +743,7 @@ def _score(state: _State, i: IntArray, j: IntArray) -> FloatArray:
     if frequent:
         # Only ever lowered, as in ``Matcher._weigh``; the phone's level alone agrees.
         adjusted = _frequency_weight(
-            tables.phone_m, tables.phone_u, tables.phone_u, c.phone_count[i] / size, tables.u_floor
+            tables.phone[1], tables.phone_u, tables.phone_u, c.phone_count[i] / size, tables.u_floor
         )
         phone = np.where(levels.phone == 1, np.minimum(phone, adjusted), phone)
     total = given + family

@@ -2,11 +2,14 @@
 
 import csv
 import json
+import math
+
+import pytest
 
 from mouwakaba.people.matching import MatchModel, VariantTable
 from mouwakaba.people.matching.comparisons import BIRTH_LEVELS, CLOSE, NAME_LEVELS
 from mouwakaba.people.matching.matcher import COMPARISONS, CROSS, FAMILY_NAME, GIVEN_NAME
-from mouwakaba.people.matching.model import DEFAULT_WEIGHTS_FILE
+from mouwakaba.people.matching.model import DEFAULT_WEIGHTS_FILE, LevelWeight
 from mouwakaba.people.matching.variants import DATA_DIR, DEFAULT_VARIANT_FILES
 
 PRODUCIBLE = {
@@ -66,3 +69,29 @@ def test_the_derived_table_keeps_its_licence_notice():
     assert "arabic-name-romanizer" in readme
     assert "MIT License" in readme
     assert "Copyright (c) 2026 UNICEF" in readme
+
+
+def test_a_fitted_weight_is_the_levels_weight_and_term_frequencies_adjust_it():
+    levels = {
+        "exact": LevelWeight(m=0.6, u=0.01, fitted=3.0),
+        "variant": LevelWeight(m=0.1, u=0.01),
+    }
+    model = MatchModel(duplicates_per_record=0.3, levels={"given_name": levels})
+    assert model.weight("given_name", "exact") == 3.0
+    assert model.weight("given_name", "variant") == pytest.approx(math.log2(10))
+    agree = ("exact", "variant")  # agreeing by chance: 0.02 on average
+    assert model.frequency_weight("given_name", "exact", agree, 0.02) == pytest.approx(3.0)
+    assert model.frequency_weight("given_name", "exact", agree, 0.04) == pytest.approx(2.0)
+    assert model.frequency_weight("given_name", "exact", agree, 0.005) == pytest.approx(5.0)
+    # A value so rare that u would fall below the floor weighs no more than the floor says.
+    floored = model.frequency_weight("given_name", "exact", agree, 1e-9)
+    assert floored == pytest.approx(3.0 + math.log2(0.01 / model.u_floor))
+
+
+def test_the_weights_file_gives_every_level_its_weight():
+    data = json.loads(DEFAULT_WEIGHTS_FILE.read_text(encoding="utf-8"))
+    model = MatchModel.from_json()
+    for table, levels in data["comparisons"].items():
+        for level, mu in levels.items():
+            expected = mu["weight"] if "weight" in mu else math.log2(mu["m"] / mu["u"])
+            assert model.weight(table, level) == pytest.approx(expected), (table, level)
