@@ -48,3 +48,45 @@ def test_a_person_registered_in_nador_is_recognised_in_oujda_across_scripts(page
     assert "الناظور" in page.locator("[data-testid=holding-cell]").inner_text()
     assert "Benali" not in page.locator("main").inner_text()
     screenshot(page, "duplicate-elsewhere-ar")
+
+
+def test_the_regional_coordinator_pages_and_filters_the_queue_on_a_phone_in_arabic(phone, site):
+    """A queue of 70 pairs (60 likely, 10 possible): by likelihood, a page at a time."""
+    from itertools import combinations
+
+    from mouwakaba.accounts.models import User
+    from mouwakaba.people.duplicates import ordered
+    from mouwakaba.people.models import DuplicatePair
+    from mouwakaba.people.tests.factories import make_person
+
+    agent = User.objects.get(username="agent_oujda")
+    families = "Alaoui Tazi Idrissi Bennani Amrani Saidi Mansouri Tahiri Naciri Hassani Berrada Fassi Slaoui"
+    persons = [make_person(agent, family_name_lat=family).pk for family in families.split()]
+    for k, (one, other) in enumerate(list(combinations(persons, 2))[:70]):
+        first, second = ordered(one, other)
+        DuplicatePair.objects.create(
+            first_id=first,
+            second_id=second,
+            score=0.999 - k / 10_000 if k < 60 else 0.5 - k / 1000,
+            level="match" if k < 60 else "possible",
+        )
+    log_in(phone, site, "coordinator", "ar")
+    phone.goto(f"{site}/ar/people/duplicates/")
+    assert phone.get_attribute("html", "dir") == "rtl"
+    assert "70" in phone.inner_text("[data-testid=queue-count]")
+    assert phone.locator("[data-testid=duplicate-cluster] .pair").count() == 50
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "the queue scrolls sideways on a phone"
+    screenshot(phone, "duplicate-queue-ar-phone")
+
+    phone.select_option("select[name=level]", "possible")
+    phone.click("[data-testid=filter]")
+    phone.wait_for_url(f"{site}/ar/people/duplicates/?level=possible")
+    assert "10" in phone.inner_text("[data-testid=queue-count]")
+    assert phone.locator("[data-testid=duplicate-cluster] .pair").count() == 10
+
+    phone.select_option("select[name=level]", "match")
+    phone.click("[data-testid=filter]")
+    phone.click("[data-testid=next-page]")
+    phone.wait_for_url(f"{site}/ar/people/duplicates/?level=match&page=2")
+    assert phone.locator("[data-testid=duplicate-cluster] .pair").count() == 10
