@@ -28,7 +28,6 @@ from matching_data import Registry, difficulties, generate, names_script
 
 from mouwakaba.people.matching import batch, default_matcher
 from mouwakaba.people.matching.batch import BoolArray, FloatArray, IntArray, score_registry
-from mouwakaba.people.matching.blocking import DEFAULT_CANDIDATE_BUDGET, DEFAULT_MAX_BLOCK_SIZE
 
 PRECISION = 0.995
 
@@ -98,18 +97,7 @@ def describe(size: int, seed: int) -> tuple[Registry, IntArray, FloatArray, Bool
     records = registry.records
     matcher = default_matcher()
     found = score_registry(records, matcher=matcher, jobs=2)
-    state = batch.prepare_state(
-        records,
-        matcher=matcher,
-        stats=found.stats,
-        registry_size=None,
-        budget=DEFAULT_CANDIDATE_BUDGET,
-        max_block_size=DEFAULT_MAX_BLOCK_SIZE,
-        min_score=0.0,
-        jobs=2,
-        chunk=batch.DEFAULT_CHUNK,
-        progress=None,
-    )
+    state = batch.prepare_state(records, matcher=matcher, stats=found.stats, jobs=2)
     i, j = found.i.astype(np.int64), found.j.astype(np.int64)
     step = 2_000_000
     codes = np.concatenate(

@@ -51,7 +51,6 @@ import numpy as np
 from matching_data import Registry, generate
 
 from mouwakaba.people.matching import Matcher, MatchModel, PersonRecord, VariantTable, batch
-from mouwakaba.people.matching.blocking import DEFAULT_CANDIDATE_BUDGET, DEFAULT_MAX_BLOCK_SIZE
 from mouwakaba.people.matching.comparisons import (
     BIRTH_LEVELS,
     CLOSE,
@@ -248,18 +247,7 @@ def fit_weights(model: MatchModel, variants: VariantTable, registry: Registry) -
     for round_ in range(FIT_ROUNDS):
         matcher = Matcher(model=model, variants=variants)
         found = batch.score_registry(records, matcher=matcher, jobs=2)
-        state = batch.prepare_state(
-            records,
-            matcher=matcher,
-            stats=found.stats,
-            registry_size=None,
-            budget=DEFAULT_CANDIDATE_BUDGET,
-            max_block_size=DEFAULT_MAX_BLOCK_SIZE,
-            min_score=0.0,
-            jobs=2,
-            chunk=batch.DEFAULT_CHUNK,
-            progress=None,
-        )
+        state = batch.prepare_state(records, matcher=matcher, stats=found.stats, jobs=2)
         i, j = found.i.astype(np.int64), found.j.astype(np.int64)
         same = person[i] == person[j]
         kept = same | (rng.random(len(same)) < NEGATIVE_SHARE)

@@ -815,14 +815,14 @@ def prepare_state(
     records: Sequence[PersonRecord | PreparedRecord],
     *,
     matcher: Matcher,
-    stats: RegistryStats | None,
-    registry_size: int | None,
-    budget: int,
-    max_block_size: int,
-    min_score: float,
-    jobs: int,
-    chunk: int,
-    progress: Progress | None,
+    stats: RegistryStats | None = None,
+    registry_size: int | None = None,
+    budget: int = blocking.DEFAULT_CANDIDATE_BUDGET,
+    max_block_size: int = blocking.DEFAULT_MAX_BLOCK_SIZE,
+    min_score: float = 0.0,
+    jobs: int = 1,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
 ) -> _State:
     """The registry as columns, with the weights as arrays: what pairing and scoring
     read (``score_registry``; ``bench/matching_ceiling.py`` reads the levels from it)."""
