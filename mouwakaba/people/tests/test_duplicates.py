@@ -232,6 +232,33 @@ def test_rekey_files_exactly_the_current_keys_of_every_file(
     assert CommonMatchKey.objects.exists() is False  # recounted: nobody shares a key 50 times
 
 
+@pytest.mark.django_db(transaction=True)
+def test_rekey_outside_a_transaction_tidies_the_key_table_on_postgresql(personas):
+    """Run as the nightly command runs it (no surrounding transaction): on PostgreSQL the
+    old keys' rows are vacuumed away and the table analysed, which VACUUM allows only
+    there; elsewhere nothing more happens. Either way every key is filed."""
+    from django.db import connection
+
+    person = make_person(personas.agent_a, given_name_lat="Brahim", family_name_lat="Tahiri")
+    PersonMatchKey.objects.update(key="stale")
+    started = datetime.now(tz=UTC)
+
+    assert duplicates.rekey() == 1
+
+    assert not PersonMatchKey.objects.filter(key="stale").exists()
+    assert PersonMatchKey.objects.filter(person=person).count() == len(
+        duplicates.keys_of(duplicates.record_of(person))
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_stat_get_last_vacuum_time(%s::regclass)",
+                [PersonMatchKey._meta.db_table],
+            )
+            (vacuumed,) = cursor.fetchone()
+        assert vacuumed is not None and vacuumed >= started
+
+
 def test_a_rekey_that_fails_leaves_the_keys_as_they_were(personas, in_nador, monkeypatch):
     other = make_person(personas.agent_a, given_name_lat="Brahim", family_name_lat="Tahiri")
     before = set(PersonMatchKey.objects.values_list("person_id", "key"))
