@@ -27,7 +27,7 @@ import numpy as np
 from matching_data import Registry, difficulties, generate, names_script
 
 from mouwakaba.people.matching import batch, default_matcher
-from mouwakaba.people.matching.batch import BoolArray, FloatArray, IntArray, score_registry
+from mouwakaba.people.matching.batch import BoolArray, FloatArray, IntArray
 
 PRECISION = 0.995
 
@@ -96,8 +96,8 @@ def describe(size: int, seed: int) -> tuple[Registry, IntArray, FloatArray, Bool
     registry = generate(size, seed)
     records = registry.records
     matcher = default_matcher()
-    found = score_registry(records, matcher=matcher, jobs=2)
-    state = batch.prepare_state(records, matcher=matcher, stats=found.stats, jobs=2)
+    state = batch.prepare_state(records, matcher=matcher, jobs=2)
+    found = batch.score_state(state, jobs=2)
     i, j = found.i.astype(np.int64), found.j.astype(np.int64)
     step = 2_000_000
     codes = np.concatenate(

@@ -246,8 +246,8 @@ def fit_weights(model: MatchModel, variants: VariantTable, registry: Registry) -
     rng = np.random.default_rng(SEED)
     for round_ in range(FIT_ROUNDS):
         matcher = Matcher(model=model, variants=variants)
-        found = batch.score_registry(records, matcher=matcher, jobs=2)
-        state = batch.prepare_state(records, matcher=matcher, stats=found.stats, jobs=2)
+        state = batch.prepare_state(records, matcher=matcher, jobs=2)
+        found = batch.score_state(state, jobs=2)
         i, j = found.i.astype(np.int64), found.j.astype(np.int64)
         same = person[i] == person[j]
         kept = same | (rng.random(len(same)) < NEGATIVE_SHARE)

@@ -310,7 +310,7 @@ def _ints(values: array[int]) -> IntArray:
 
 
 def _slice_of(bounds: tuple[int, int]) -> _Slice:
-    matcher, records = _shared["slicing"]
+    matcher, records = shared("slicing")
     first, last = bounds
     # This process's: a forked worker starts without one, and so does every run.
     sent: set[str] = _shared.setdefault("sent", set())
@@ -697,32 +697,12 @@ def pair_levels(state: _State, i: IntArray, j: IntArray) -> PairLevels:
     )
 
 
-def frequency_adjustment(state: _State, i: IntArray, j: IntArray, levels: PairLevels) -> FloatArray:
-    """What term frequencies add, in bits, to the weights of pairs (i, j) (as ``_score``
-    weighs them: agreeing names, and a phone many give), to fit the weights with."""
+def _frequency_weights(
+    state: _State, i: IntArray, j: IntArray, levels: PairLevels
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The given name's, the family name's and the phone's weights of pairs (i, j), as
+    ``Matcher._weigh`` adjusts them by term frequency (when the registry was counted)."""
     c, tables = state.columns, state.tables
-    if not state.stats.counts:
-        return np.zeros(len(i))
-    size = float(max(1, state.stats.size))
-    total = np.zeros(len(i))
-    for comparison, rank, cross, counts in (
-        (0, levels.given, levels.given_cross, c.given_count),
-        (1, levels.family, levels.family_cross, c.family_count),
-    ):
-        frequency = np.maximum(counts[i], counts[j]) / size
-        total += _name_weight(tables, comparison, rank, cross, frequency)
-        total -= tables.name[comparison, cross, rank]
-    phone = tables.phone[levels.phone]
-    adjusted = _frequency_weight(
-        tables.phone[1], tables.phone_u, tables.phone_u, c.phone_count[i] / size, tables.u_floor
-    )
-    total += np.where(levels.phone == 1, np.minimum(phone, adjusted), phone) - phone
-    return total
-
-
-def _score(state: _State, i: IntArray, j: IntArray) -> FloatArray:
-    c, tables = state.columns, state.tables
-    levels = pair_levels(state, i, j)
     frequent = bool(state.stats.counts)
     size = float(max(1, state.stats.size))
     given = _name_weight(
@@ -746,6 +726,25 @@ def _score(state: _State, i: IntArray, j: IntArray) -> FloatArray:
             tables.phone[1], tables.phone_u, tables.phone_u, c.phone_count[i] / size, tables.u_floor
         )
         phone = np.where(levels.phone == 1, np.minimum(phone, adjusted), phone)
+    return given, family, phone
+
+
+def frequency_adjustment(state: _State, i: IntArray, j: IntArray, levels: PairLevels) -> FloatArray:
+    """What term frequencies add, in bits, to the weights of pairs (i, j), to fit the
+    weights with (``bench/matching_train.py``)."""
+    tables = state.tables
+    given, family, phone = _frequency_weights(state, i, j, levels)
+    return (
+        (given - tables.name[0, levels.given_cross, levels.given])
+        + (family - tables.name[1, levels.family_cross, levels.family])
+        + (phone - tables.phone[levels.phone])
+    )
+
+
+def _score(state: _State, i: IntArray, j: IntArray) -> FloatArray:
+    tables = state.tables
+    levels = pair_levels(state, i, j)
+    given, family, phone = _frequency_weights(state, i, j, levels)
     total = given + family
     total += tables.order[levels.swapped.astype(np.int64)]
     total += tables.birth[levels.birth]
@@ -769,6 +768,12 @@ class _State:
     numbers: list[str]
     stats: RegistryStats  # the size and counts the weights are read with
     prior: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """How the pairs are found and kept (``score_state``)."""
+
     budget: int
     max_block: int
     chunk: int
@@ -784,12 +789,12 @@ def shared(name: str) -> Any:
 
 
 def each_in_processes(
-    function: Callable[[Any], T], items: list[Any], jobs: int, **shared: Any
+    function: Callable[[Any], T], items: list[Any], jobs: int, **values: Any
 ) -> Iterator[T]:
     """``function`` of each item, in order: in ``jobs`` forked processes that read
-    ``shared`` (through ``shared(name)``) without it being copied or pickled, or in this
-    one. The results come back pickled: keep them small."""
-    _shared.update(shared)
+    ``values`` (through ``shared(name)``) without them being copied or pickled, or in
+    this one. The results come back pickled: keep them small."""
+    _shared.update(values)
     try:
         if jobs > 1 and len(items) > 1:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -801,13 +806,12 @@ def each_in_processes(
 
 
 def _run_chunk(first: int) -> tuple[Int32Array, Int32Array, FloatArray]:
-    state = _shared["state"]
-    last = min(first + state.chunk, len(state.columns.given))
+    state, run = shared("state"), shared("run")
     n = len(state.columns.given)
-    codes = _pairs(state.columns, first, last, state.budget, state.max_block)
+    codes = _pairs(state.columns, first, min(first + run.chunk, n), run.budget, run.max_block)
     j, i = np.divmod(codes, n)
     score = _score(state, i, j) if len(codes) else np.empty(0)
-    keep = score >= state.min_score
+    keep = score >= run.min_score
     return i[keep].astype(np.int32), j[keep].astype(np.int32), score[keep]
 
 
@@ -817,15 +821,13 @@ def prepare_state(
     matcher: Matcher,
     stats: RegistryStats | None = None,
     registry_size: int | None = None,
-    budget: int = blocking.DEFAULT_CANDIDATE_BUDGET,
-    max_block_size: int = blocking.DEFAULT_MAX_BLOCK_SIZE,
-    min_score: float = 0.0,
     jobs: int = 1,
     chunk: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
 ) -> _State:
-    """The registry as columns, with the weights as arrays: what pairing and scoring
-    read (``score_registry``; ``bench/matching_ceiling.py`` reads the levels from it)."""
+    """The registry as columns, with the weights as arrays: what ``score_state`` pairs
+    and scores, and ``pair_levels`` reads (``bench/matching_ceiling.py``). The arguments
+    are ``score_registry``'s."""
     size = len(records)
     # Runs of records read at once: a few per process, so that progress shows.
     step = max(chunk, -(-size // (jobs * READS_PER_JOB)))
@@ -844,10 +846,33 @@ def prepare_state(
         numbers=numbers,
         stats=stats,
         prior=matcher.model.prior_weight(stats.size),
-        budget=budget,
-        max_block=max_block_size,
-        chunk=chunk,
-        min_score=min_score,
+    )
+
+
+def score_state(
+    state: _State,
+    *,
+    budget: int = blocking.DEFAULT_CANDIDATE_BUDGET,
+    max_block_size: int = blocking.DEFAULT_MAX_BLOCK_SIZE,
+    min_score: float = 0.0,
+    jobs: int = 1,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+) -> ScoredPairs:
+    """The pairs of a prepared registry and their scores (``score_registry``)."""
+    size = len(state.columns.given)
+    run = _Run(budget=budget, max_block=max_block_size, chunk=chunk, min_score=min_score)
+    starts = list(range(0, size, chunk))
+    results: list[tuple[Int32Array, Int32Array, FloatArray]] = []
+    for result in each_in_processes(_run_chunk, starts, jobs, state=state, run=run):
+        results.append(result)
+        if progress is not None:
+            progress("compare", min(len(results) * chunk, size), size)
+    return ScoredPairs(
+        i=np.concatenate([r[0] for r in results]),
+        j=np.concatenate([r[1] for r in results]),
+        score=np.concatenate([r[2] for r in results]),
+        stats=state.stats,
     )
 
 
@@ -876,8 +901,7 @@ def score_registry(
     the columns and pairing and scoring.
     """
     started = time.perf_counter()
-    size = len(records)
-    if not size:
+    if not records:
         empty = np.empty(0, dtype=np.int32)
         return ScoredPairs(empty, empty, np.empty(0), stats or RegistryStats(size=0))
     state = prepare_state(
@@ -885,6 +909,13 @@ def score_registry(
         matcher=matcher,
         stats=stats,
         registry_size=registry_size,
+        jobs=jobs,
+        chunk=chunk,
+        progress=progress,
+    )
+    prepared_at = time.perf_counter()
+    found = score_state(
+        state,
         budget=budget,
         max_block_size=max_block_size,
         min_score=min_score,
@@ -892,19 +923,6 @@ def score_registry(
         chunk=chunk,
         progress=progress,
     )
-    stats = state.stats
-    prepared_at = time.perf_counter()
-    starts = list(range(0, size, chunk))
-    results: list[tuple[Int32Array, Int32Array, FloatArray]] = []
-    for result in each_in_processes(_run_chunk, starts, jobs, state=state):
-        results.append(result)
-        if progress is not None:
-            progress("compare", min(len(results) * chunk, size), size)
     if timings is not None:
         timings.update(prepare=prepared_at - started, pair_score=time.perf_counter() - prepared_at)
-    return ScoredPairs(
-        i=np.concatenate([r[0] for r in results]),
-        j=np.concatenate([r[1] for r in results]),
-        score=np.concatenate([r[2] for r in results]),
-        stats=stats,
-    )
+    return found
