@@ -8,8 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
 from mouwakaba.accounts.models import User
 from mouwakaba.people import actions
+from mouwakaba.people.matching import PersonRecord
 from mouwakaba.people.models import Person
 
 
@@ -55,3 +59,29 @@ def bench_module(name: str) -> Any:
         return __import__(name)
     finally:
         sys.path.remove(str(BENCH))
+
+
+def record_strategy(
+    names: SearchStrategy[str],
+    *,
+    birth_dates: SearchStrategy[date | None],
+    birth_years: SearchStrategy[int | None],
+    nationalities: list[str],
+    documents: list[str],
+) -> SearchStrategy[PersonRecord]:
+    """Hypothesis records for the matching engine's properties: the four names drawn from
+    ``names``, and the other evidence from the values given (phones as desks write them)."""
+    return st.builds(
+        PersonRecord,
+        given_name_ar=names,
+        family_name_ar=names,
+        given_name_lat=names,
+        family_name_lat=names,
+        sex=st.sampled_from(["F", "M", ""]),
+        birth_date=birth_dates,
+        birth_year=birth_years,
+        birth_date_approximate=st.booleans(),
+        nationality=st.sampled_from(nationalities),
+        phone=st.sampled_from(["", "0661234567", "+212 6 61 23 45 67", "0700000000"]),
+        document_numbers=st.lists(st.sampled_from(documents), max_size=2).map(tuple),
+    )

@@ -13,26 +13,18 @@ from mouwakaba.people.matching import (
     default_matcher,
     lookup_keys,
 )
+from mouwakaba.people.tests.factories import record_strategy
 
 GIVEN = ["محمد", "Mohamed", "M'hamed", "فاطمة", "Fatma", "Youcef", "يوسف", "Aya", "Ali", "Nour"]
 FAMILY = ["بن علي", "Benali", "El Alaoui", "العلوي", "Diallo", "ديالو", "Figuigui", "الفجيجي"]
 
 names = st.one_of(st.sampled_from(GIVEN + FAMILY + [""]), st.text(max_size=12))
-records = st.builds(
-    PersonRecord,
-    given_name_ar=names,
-    family_name_ar=names,
-    given_name_lat=names,
-    family_name_lat=names,
-    sex=st.sampled_from(["F", "M", ""]),
-    birth_date=st.none() | st.dates(min_value=date(1940, 1, 1), max_value=date(2025, 12, 31)),
-    birth_year=st.none() | st.integers(min_value=1940, max_value=2025),
-    birth_date_approximate=st.booleans(),
-    nationality=st.sampled_from(["MA", "DZ", "SN", "GN", ""]),
-    phone=st.sampled_from(["", "0661234567", "+212 6 61 23 45 67", "0700000000"]),
-    document_numbers=st.lists(st.sampled_from(["AB123456", "ab 123 456", "X99"]), max_size=2).map(
-        tuple
-    ),
+records = record_strategy(
+    names,
+    birth_dates=st.none() | st.dates(min_value=date(1940, 1, 1), max_value=date(2025, 12, 31)),
+    birth_years=st.none() | st.integers(min_value=1940, max_value=2025),
+    nationalities=["MA", "DZ", "SN", "GN", ""],
+    documents=["AB123456", "ab 123 456", "X99"],
 )
 stats = st.sampled_from(
     [None, RegistryStats(size=1000, counts={"gn:mhmd": 80, "fn:l": 30, "p:0661234567": 5})]
