@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry import configure  # noqa: E402
+from registry import configure, database_arguments  # noqa: E402
 
 PAGES = (
     "/en/people/duplicates/",
@@ -32,10 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument(
-        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/mouwakaba_bench"
-    )
+    database_arguments(parser)
     parser.add_argument("--runs", type=int, default=5, help="requests per page")
     args = parser.parse_args()
     configure(args)

@@ -22,13 +22,10 @@ import sys
 import time
 from pathlib import Path
 
+from registry import database_arguments, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def configure(database_url: str | None) -> None:
@@ -217,12 +214,7 @@ def main() -> None:
     )
     parser.add_argument("--persons", type=int, default=2000, help="demo persons on SQLite")
     parser.add_argument("--runs", type=int, default=500, help="persons evaluated")
-    parser.add_argument(
-        "--postgres", action="store_true", help="also the caseload query on PostgreSQL"
-    )
-    parser.add_argument(
-        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/mouwakaba_bench"
-    )
+    database_arguments(parser, "also the caseload query on PostgreSQL")
     parser.add_argument("--caseload-runs", type=int, default=5)
     parser.add_argument(
         "--jit", choices=["on", "off"], default=None, help="PostgreSQL JIT for the session"

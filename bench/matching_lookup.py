@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry import configure, percentile  # noqa: E402
+from registry import configure, database_arguments, percentile  # noqa: E402
 
 
 def _load_range(bounds: tuple[int, int]) -> int:
@@ -79,10 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument(
-        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/mouwakaba_bench"
-    )
+    database_arguments(parser)
     parser.add_argument("--runs", type=int, default=300, help="lookups per variant")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(

@@ -23,6 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+BENCH_DATABASE = "postgres://postgres@127.0.0.1:5432/mouwakaba_bench"
+
+
+def database_arguments(
+    parser: argparse.ArgumentParser, postgres_help: str = "the benchmark database on PostgreSQL"
+) -> None:
+    """``--postgres`` and ``--postgres-url``, which ``configure`` reads."""
+    parser.add_argument("--postgres", action="store_true", help=postgres_help)
+    parser.add_argument("--postgres-url", default=BENCH_DATABASE)
+
+
 def configure(args: argparse.Namespace) -> None:
     os.environ["MOUWAKABA_VAR_DIR"] = str(ROOT / "var" / "bench")
     if args.postgres:
@@ -58,10 +69,7 @@ def main() -> None:
     parser.add_argument(
         "--persons", type=int, default=None, help="200,000 on SQLite, 1,000,000 on PostgreSQL"
     )
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument(
-        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/mouwakaba_bench"
-    )
+    database_arguments(parser)
     parser.add_argument("--runs", type=int, default=200, help="requests per measure")
     args = parser.parse_args()
     persons = args.persons or (1_000_000 if args.postgres else 200_000)
