@@ -27,14 +27,13 @@ from mouwakaba.core.text import normalize_phone
 from mouwakaba.territories.models import Cell, Territory
 
 from .actions import tokens_of
-from .duplicates import keys_of, record_of
+from .duplicates import file_keys, keys_of, record_of
 from .models import (
     Consent,
     ConsentKind,
     Document,
     Person,
     PersonAccess,
-    PersonMatchKey,
     PersonToken,
 )
 
@@ -282,11 +281,7 @@ def _create_batch(seed: float, start: int, end: int, ctx: Context) -> int:
         for p in people
         for token, kind in tokens_of(p, numbers.get(p.pk, []))
     )
-    PersonMatchKey.objects.bulk_create(
-        PersonMatchKey(person=p, key=key)
-        for p in people
-        for key in keys_of(record_of(p, numbers.get(p.pk, [])))
-    )
+    file_keys((p.pk, key) for p in people for key in keys_of(record_of(p, numbers.get(p.pk, []))))
     consents = [
         Consent(
             person=p,

@@ -406,7 +406,7 @@ def rekey(*, progress: Callable[[int, int], None] | None = None) -> int:
         done = 0
         keyed = each_in_processes(_keys_of_run, runs, settings.MATCHING_JOBS, records=records)
         for (first, last), keys in zip(runs, keyed, strict=True):
-            _file_keys(
+            file_keys(
                 (ids[position], key)
                 for position, record_keys in enumerate(keys, start=first)
                 for key in record_keys
@@ -443,8 +443,9 @@ def _keys_of_run(bounds: tuple[int, int]) -> list[list[str]]:
     return [keys_of(record) for record in records[bounds[0] : bounds[1]]]
 
 
-def _file_keys(rows: Iterable[tuple[UUID, str]]) -> None:
-    """Insert (person, key) rows into the key table, the fastest way the database has."""
+def file_keys(rows: Iterable[tuple[UUID, str]]) -> None:
+    """Insert (person, key) rows into the key table, the fastest way the database has
+    (COPY on PostgreSQL): re-filing the registry, loading demo persons."""
     if connection.vendor != "postgresql":
         PersonMatchKey.objects.bulk_create(
             (PersonMatchKey(person_id=person, key=key) for person, key in rows), batch_size=5000
